@@ -1,0 +1,11 @@
+"""PyTorch twin of the Java DeepFill v1 engine (contract: spec/ENGINE-SPEC.md)."""
+from .net import Generator, contextual_attention, count_parameters
+from .flow import offsets_to_rgb
+from .weights import (load_generator, read_safetensors, save_generator,
+                      write_descriptor, write_safetensors)
+
+__all__ = [
+    "Generator", "contextual_attention", "count_parameters", "offsets_to_rgb",
+    "load_generator", "read_safetensors", "save_generator", "write_descriptor",
+    "write_safetensors",
+]
