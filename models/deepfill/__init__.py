@@ -1,4 +1,4 @@
-"""PyTorch twin of the Java DeepFill v1 engine (contract: spec/ENGINE-SPEC.md)."""
+"""PyTorch twin of the Java DeepFill v1 engine (contract: models/NETWORK.md)."""
 from .net import Generator, contextual_attention, count_parameters
 from .flow import offsets_to_rgb
 from .weights import (load_generator, read_safetensors, save_generator,

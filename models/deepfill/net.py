@@ -1,4 +1,4 @@
-"""DeepFill v1 generator with contextual attention, exactly as in spec/ENGINE-SPEC.md.
+"""DeepFill v1 generator with contextual attention, exactly as in models/NETWORK.md.
 
 The Java engine must reproduce these numbers, so every step follows the spec literally.
 """

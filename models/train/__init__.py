@@ -1,0 +1,1 @@
+"""Training code for the DeepFill v1 generator (see README.md)."""
