@@ -1,0 +1,180 @@
+package io.inpaint.cli;
+
+import io.inpaint.engine.InpaintOptions;
+import io.inpaint.engine.InvalidInputException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Parses the arguments of {@code inpaint} into one of its commands. */
+final class CommandLine {
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Usage:",
+            "  inpaint --image FILE --mask FILE --out FILE [options]",
+            "  inpaint bench [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
+            "  inpaint --help",
+            "",
+            "Options for filling a hole:",
+            "  --flow FILE        also write the attention-offset picture (PNG)",
+            "  --engine NAME      mxnet or pytorch (default mxnet)",
+            "  --model FILE       model descriptor (default models/deepfill-v1/model.json)",
+            "  --max-side N       largest side, in pixels, the network sees (default 512)",
+            "  --dilate N         grow the hole by N pixels (default 0)",
+            "  --threshold T      mask luminance above T (0..254) is hole (default 127)",
+            "  --mask-mode MODE   auto, luminance or alpha (default auto: alpha if the mask is transparent)",
+            "  --feather N        blend the fill over N pixels inside the hole's edge (default 3)",
+            "The output format follows the extension of --out: png, jpg or bmp.",
+            "",
+            "bench measures each engine (default both) on 256x256, 512x512 and 1024x1024 pictures with a centred",
+            "square hole of a quarter of the side, and a 4000x3000 photo with a 5 % elliptic hole: median latency of",
+            "--runs requests (default 5) after --warmup requests (default 1), peak RSS and peak heap, with JMH.");
+
+    private static final Map<String, String> ENGINES = Map.of("mxnet", "MXNet", "pytorch", "PyTorch");
+    private static final Set<String> OUTPUT_FORMATS = Set.of("png", "jpg", "jpeg", "bmp");
+    private static final Set<String> INPAINT_FLAGS = Set.of("--image", "--mask", "--out", "--flow", "--engine",
+            "--model", "--max-side", "--dilate", "--threshold", "--mask-mode", "--feather");
+    private static final Set<String> BENCH_FLAGS = Set.of("--engines", "--runs", "--warmup", "--model");
+
+    private CommandLine() {
+    }
+
+    sealed interface Command permits Help, Inpaint, Bench {
+    }
+
+    record Help() implements Command {
+    }
+
+    /** {@code engine} is the DJL engine name. */
+    record Inpaint(Path image, Path mask, Path out, Path flow, String engine, Path model, InpaintOptions options)
+            implements Command {
+    }
+
+    /** {@code engines} are DJL engine names, in the order given. */
+    record Bench(List<String> engines, int runs, int warmup, Path model) implements Command {
+    }
+
+    /**
+     * @param home where the default model is looked up (the installation), normally the working directory
+     */
+    static Command parse(String[] args, Path home) throws UsageException {
+        if (args.length == 0) {
+            throw new UsageException("no arguments given");
+        }
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            return new Help();
+        }
+        boolean bench = args[0].equals("bench");
+        Map<String, String> flags = flags(args, bench ? 1 : 0, bench ? BENCH_FLAGS : INPAINT_FLAGS);
+        Path model = Path.of(flags.getOrDefault("--model",
+                home.resolve("models/deepfill-v1/model.json").toString()));
+        if (bench) {
+            List<String> engines = new ArrayList<>();
+            for (String name : flags.getOrDefault("--engines", "mxnet,pytorch").split(",")) {
+                engines.add(engine(name.trim()));
+            }
+            return new Bench(List.copyOf(engines), atLeast("--runs", number(flags, "--runs", 5), 1),
+                    atLeast("--warmup", number(flags, "--warmup", 1), 0), model);
+        }
+        Path out = picture("--out", required(flags, "--out"));
+        Path flow = flags.containsKey("--flow") ? picture("--flow", flags.get("--flow")) : null;
+        return new Inpaint(Path.of(required(flags, "--image")), Path.of(required(flags, "--mask")), out, flow,
+                engine(flags.getOrDefault("--engine", "mxnet")), model, options(flags));
+    }
+
+    private static Path picture(String flag, String value) throws UsageException {
+        Path file = Path.of(value);
+        if (!OUTPUT_FORMATS.contains(extension(file))) {
+            throw new UsageException(flag + " must end in .png, .jpg or .bmp, got " + value);
+        }
+        return file;
+    }
+
+    private static Map<String, String> flags(String[] args, int from, Set<String> known) throws UsageException {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = from; i < args.length; i += 2) {
+            String flag = args[i];
+            if (!known.contains(flag)) {
+                throw new UsageException(flag.startsWith("--") ? "unknown option " + flag : "unexpected argument " + flag);
+            }
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                throw new UsageException(flag + " needs a value");
+            }
+            if (flags.put(flag, args[i + 1]) != null) {
+                throw new UsageException(flag + " given twice");
+            }
+        }
+        return flags;
+    }
+
+    /** Range checks are InpaintOptions' own; its message becomes the usage error. */
+    private static InpaintOptions options(Map<String, String> flags) throws UsageException {
+        InpaintOptions defaults = InpaintOptions.defaults();
+        try {
+            InpaintOptions.Builder b = InpaintOptions.builder()
+                    .maxSide(number(flags, "--max-side", defaults.maxSide()))
+                    .dilation(number(flags, "--dilate", defaults.dilation()))
+                    .threshold(number(flags, "--threshold", defaults.threshold()))
+                    .feather(number(flags, "--feather", defaults.feather()))
+                    .flow(flags.containsKey("--flow"));
+            if (flags.containsKey("--mask-mode")) {
+                b.maskMode(maskMode(flags.get("--mask-mode")));
+            }
+            return b.build();
+        } catch (InvalidInputException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static InpaintOptions.MaskMode maskMode(String value) throws UsageException {
+        try {
+            return InpaintOptions.MaskMode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--mask-mode must be auto, luminance or alpha, got " + value);
+        }
+    }
+
+    private static String engine(String name) throws UsageException {
+        String engine = ENGINES.get(name.toLowerCase(Locale.ROOT));
+        if (engine == null) {
+            throw new UsageException("unknown engine " + name + "; use mxnet or pytorch");
+        }
+        return engine;
+    }
+
+    private static String required(Map<String, String> flags, String flag) throws UsageException {
+        String value = flags.get(flag);
+        if (value == null) {
+            throw new UsageException(flag + " is required");
+        }
+        return value;
+    }
+
+    private static int number(Map<String, String> flags, String flag, int fallback) throws UsageException {
+        String value = flags.get(flag);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " wants a whole number, got " + value);
+        }
+    }
+
+    private static int atLeast(String flag, int value, int min) throws UsageException {
+        if (value < min) {
+            throw new UsageException(flag + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,99 @@
+package io.inpaint.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.inpaint.cli.CommandLine.Bench;
+import io.inpaint.cli.CommandLine.Help;
+import io.inpaint.cli.CommandLine.Inpaint;
+import io.inpaint.engine.InpaintOptions;
+import io.inpaint.engine.InpaintOptions.MaskMode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+    private static final Path HOME = Path.of("/opt/inpaint");
+
+    private static CommandLine.Command parse(String line) throws UsageException {
+        return CommandLine.parse(line.isEmpty() ? new String[0] : line.split(" "), HOME);
+    }
+
+    @Test
+    void theMinimalInpaintCommandGetsTheDefaults() throws UsageException {
+        Inpaint c = (Inpaint) parse("--image a.jpg --mask m.png --out r.png");
+        assertEquals(Path.of("a.jpg"), c.image());
+        assertEquals(Path.of("m.png"), c.mask());
+        assertEquals(Path.of("r.png"), c.out());
+        assertNull(c.flow());
+        assertEquals("MXNet", c.engine());
+        assertEquals(HOME.resolve("models/deepfill-v1/model.json"), c.model());
+        assertEquals(InpaintOptions.defaults().toString(), c.options().toString());
+    }
+
+    @Test
+    void everyInpaintOptionIsRead() throws UsageException {
+        Inpaint c = (Inpaint) parse("--out r.jpg --flow f.png --engine PyTorch --model m/model.json --max-side 256"
+                + " --dilate 4 --threshold 10 --mask-mode alpha --feather 0 --image a.jpg --mask m.png");
+        assertEquals(Path.of("f.png"), c.flow());
+        assertEquals("PyTorch", c.engine());
+        assertEquals(Path.of("m/model.json"), c.model());
+        InpaintOptions o = c.options();
+        assertEquals(256, o.maxSide());
+        assertEquals(4, o.dilation());
+        assertEquals(10, o.threshold());
+        assertEquals(MaskMode.ALPHA, o.maskMode());
+        assertEquals(0, o.feather());
+        assertEquals(true, o.flow());
+    }
+
+    @Test
+    void benchHasDefaultsAndReadsItsOptions() throws UsageException {
+        Bench defaults = (Bench) parse("bench");
+        assertEquals(List.of("MXNet", "PyTorch"), defaults.engines());
+        assertEquals(5, defaults.runs());
+        assertEquals(1, defaults.warmup());
+        Bench c = (Bench) parse("bench --engines pytorch --runs 3 --warmup 0 --model x.json");
+        assertEquals(List.of("PyTorch"), c.engines());
+        assertEquals(3, c.runs());
+        assertEquals(0, c.warmup());
+        assertEquals(Path.of("x.json"), c.model());
+    }
+
+    @Test
+    void helpWins() throws UsageException {
+        assertInstanceOf(Help.class, parse("--image a.jpg --help"));
+        assertInstanceOf(Help.class, parse("bench -h"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "| no arguments given",
+        "--image a.jpg --mask m.png | --out is required",
+        "--image a.jpg --out r.png | --mask is required",
+        "--image a.jpg --mask m.png --out r.gif | --out must end in .png, .jpg or .bmp, got r.gif",
+        "--image a.jpg --mask m.png --out r.png --flow f | --flow must end in .png, .jpg or .bmp, got f",
+        "--image a.jpg --mask m.png --out r.png --engine onnx | unknown engine onnx; use mxnet or pytorch",
+        "--image a.jpg --mask m.png --out r.png --max-side big | --max-side wants a whole number, got big",
+        "--image a.jpg --mask m.png --out r.png --max-side 10 | max side must be in 64..4096, got 10",
+        "--image a.jpg --mask m.png --out r.png --threshold 300 | threshold must be in 0..254, got 300",
+        "--image a.jpg --mask m.png --out r.png --dilate -1 | dilation must be in 0..1024, got -1",
+        "--image a.jpg --mask m.png --out r.png --mask-mode red | --mask-mode must be auto, luminance or alpha, got red",
+        "--image a.jpg --mask m.png --out r.png --colour red | unknown option --colour",
+        "--image a.jpg --image b.jpg | --image given twice",
+        "--image | --image needs a value",
+        "--image --mask m.png | --image needs a value",
+        "photo.jpg | unexpected argument photo.jpg",
+        "bench --runs 0 | --runs must be at least 1, got 0",
+        "bench --engines mxnet,tf | unknown engine tf; use mxnet or pytorch",
+        "bench --image a.jpg | unknown option --image",
+    })
+    void mistakesAreUsageErrorsThatSayWhatIsWrong(String line, String message) {
+        UsageException e = assertThrows(UsageException.class, () -> parse(line == null ? "" : line.trim()));
+        assertEquals(message, e.getMessage());
+    }
+}

@@ -1,0 +1,46 @@
+package io.inpaint.engine;
+
+import java.awt.image.BufferedImage;
+import java.util.Optional;
+
+/** The filled picture and what it took to make it. */
+public final class InpaintResult {
+    private final BufferedImage image;
+    private final BufferedImage flow;
+    private final long holePixels;
+    private final int regions;
+    private final long inferenceMillis;
+
+    InpaintResult(BufferedImage image, BufferedImage flow, long holePixels, int regions, long inferenceMillis) {
+        this.image = image;
+        this.flow = flow;
+        this.holePixels = holePixels;
+        this.regions = regions;
+        this.inferenceMillis = inferenceMillis;
+    }
+
+    /** The result: the input's size, {@code TYPE_INT_RGB}; pixels outside the hole are the input's, bit for bit. */
+    public BufferedImage image() {
+        return image;
+    }
+
+    /** The attention-offset picture (the input's size), when {@link InpaintOptions#flow()} asked for it. */
+    public Optional<BufferedImage> flow() {
+        return Optional.ofNullable(flow);
+    }
+
+    /** Hole pixels after thresholding and dilation. */
+    public long holePixels() {
+        return holePixels;
+    }
+
+    /** Crops the network was run on: 1 when the image fitted, else one per group of nearby holes. */
+    public int regions() {
+        return regions;
+    }
+
+    /** Wall time spent in the network's forward passes, in milliseconds. */
+    public long inferenceMillis() {
+        return inferenceMillis;
+    }
+}

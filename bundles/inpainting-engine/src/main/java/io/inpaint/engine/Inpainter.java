@@ -1,0 +1,170 @@
+package io.inpaint.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.inpaint.engine.image.Compositor;
+import io.inpaint.engine.image.FlowPicture;
+import io.inpaint.engine.image.HoleMask;
+import io.inpaint.engine.image.ImageLoader;
+import io.inpaint.engine.image.InpaintTranslator;
+import io.inpaint.engine.image.NetworkTile;
+import io.inpaint.engine.image.Pixels;
+import io.inpaint.engine.image.RegionPlanner;
+import io.inpaint.engine.image.RegionPlanner.Region;
+import io.inpaint.engine.image.TileFill;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Fills the holes of pictures with one loaded DeepFill v1 model. Thread-safe: requests prepare and composite in
+ * parallel, while the network's forward passes, which are not thread-safe, run one at a time.
+ */
+public final class Inpainter implements AutoCloseable {
+    private final DeepFillModel model;
+    private final Object forwardLock = new Object();
+    private volatile boolean closed;
+
+    /** Takes ownership of {@code model}: closing the inpainter closes it. */
+    public Inpainter(DeepFillModel model) {
+        this.model = model;
+    }
+
+    /**
+     * Loads the model a descriptor names.
+     *
+     * @param engineName the DJL engine, {@code "MXNet"} or {@code "PyTorch"}
+     * @param device     where to run, or null for the engine's default
+     */
+    public static Inpainter open(Path modelJson, String engineName, Device device) {
+        return new Inpainter(DeepFillModel.load(modelJson, engineName, device));
+    }
+
+    /** What the loaded model is, including its training status. */
+    public ModelDescriptor descriptor() {
+        return model.descriptor();
+    }
+
+    /**
+     * Fills the hole the mask marks.
+     *
+     * @param image any picture ImageIO produces; alpha is dropped from the result
+     * @param mask  the same size as {@code image}; see {@link InpaintOptions.MaskMode} for what marks the hole
+     * @throws InvalidInputException when the sizes differ or the mask marks no hole
+     */
+    public InpaintResult inpaint(BufferedImage image, BufferedImage mask, InpaintOptions options) {
+        if (image == null || mask == null) {
+            throw new InvalidInputException(image == null ? "no image given" : "no mask given");
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (mask.getWidth() != w || mask.getHeight() != h) {
+            throw new InvalidInputException("the mask is " + mask.getWidth() + "x" + mask.getHeight()
+                    + " but the image is " + w + "x" + h + "; they must have the same size");
+        }
+        checkOpen();
+        HoleMask holes = HoleMask.threshold(mask, options.maskMode(), options.threshold());
+        if (holes.count() == 0) {
+            throw new InvalidInputException("the mask marks no hole pixels (mask mode " + options.maskMode()
+                    + ", threshold " + options.threshold() + "): paint the hole white on black,"
+                    + " or opaque on a transparent mask");
+        }
+        holes = holes.dilate(options.dilation());
+        List<Region> regions = RegionPlanner.plan(holes, options.maxSide(), options.contextMargin());
+        BufferedImage result = rgbCopy(image);
+        int[] pixels = ((DataBufferInt) result.getRaster().getDataBuffer()).getData();
+        FlowPicture flow = options.flow() ? new FlowPicture(w, h) : null;
+        long inferenceNanos = 0;
+        try (NDManager manager = model.newManager()) {
+            for (Region region : regions) {
+                NetworkTile tile = NetworkTile.sample(image, holes, region);
+                TileFill fill;
+                // A sub-manager per region frees each crop's native memory before the next one is run.
+                try (NDManager regionManager = manager.newSubManager()) {
+                    NDList input = InpaintTranslator.toNetwork(regionManager, tile);
+                    NDList output;
+                    synchronized (forwardLock) {
+                        checkOpen();
+                        long start = System.nanoTime();
+                        output = model.forward(input);
+                        inferenceNanos += System.nanoTime() - start;
+                    }
+                    fill = InpaintTranslator.fromNetwork(tile, output);
+                }
+                Compositor.paste(pixels, w, holes, region, fill, options.feather());
+                if (flow != null) {
+                    flow.add(region, fill);
+                }
+            }
+        }
+        return new InpaintResult(result, flow == null ? null : flow.render(), holes.count(), regions.size(),
+                inferenceNanos / 1_000_000);
+    }
+
+    /** Reads both files with {@link #readImage(Path)} and fills the hole. */
+    public InpaintResult inpaint(Path image, Path mask, InpaintOptions options) {
+        return inpaint(readImage(image), readImage(mask), options);
+    }
+
+    /**
+     * Decodes a picture and turns it upright by its EXIF orientation.
+     *
+     * @throws InvalidInputException when the file is missing, unreadable or not an image
+     */
+    public static BufferedImage readImage(Path file) {
+        try {
+            return ImageLoader.read(Files.readAllBytes(file), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("cannot read image " + file + ": no such file", e);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read image " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #readImage(Path)}, from a stream (read to its end, not closed); {@code name} is for messages. */
+    public static BufferedImage readImage(InputStream in, String name) {
+        try {
+            return ImageLoader.read(in.readAllBytes(), name);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read image " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The known pixels of the result: the input's colour values with alpha dropped. */
+    private static BufferedImage rgbCopy(BufferedImage image) {
+        int w = image.getWidth();
+        BufferedImage copy = new BufferedImage(w, image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        int[] data = ((DataBufferInt) copy.getRaster().getDataBuffer()).getData();
+        int[] row = new int[w];
+        for (int y = 0; y < image.getHeight(); y++) {
+            Pixels.readRow(image, 0, y, w, row);
+            for (int x = 0; x < w; x++) {
+                data[y * w + x] = row[x] & 0xffffff;
+            }
+        }
+        return copy;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the inpainter is closed");
+        }
+    }
+
+    /** Waits for a running forward pass, then releases the model. */
+    @Override
+    public void close() {
+        synchronized (forwardLock) {
+            if (!closed) {
+                closed = true;
+                model.close();
+            }
+        }
+    }
+}

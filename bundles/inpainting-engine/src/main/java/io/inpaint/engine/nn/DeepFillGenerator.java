@@ -1,0 +1,123 @@
+package io.inpaint.engine.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The DeepFill v1 generator: coarse network, then refinement with contextual attention.
+ *
+ * <p>forward([x (N,3,H,W) in [-1,1], mask (N,1,H,W) 0/1, 1 = hole]) -> [stage1 (N,3,H,W), stage2 (N,3,H,W),
+ * offsets (N,2,H/8,W/8) INT32 (dy, dx)]. H and W must be multiples of 8. The network blanks the hole itself, so x
+ * may be the unmasked image.
+ */
+public final class DeepFillGenerator extends AbstractBlock {
+
+    private final int cnum;
+    private final CoarseNetwork coarse;
+    private final RefineNetwork refine;
+
+    /** @param cnum base channel count (32 for the shipped model); even and at least 2 */
+    public DeepFillGenerator(int cnum) {
+        if (cnum < 2 || cnum % 2 != 0) {
+            throw new IllegalArgumentException("cnum must be an even number >= 2, got " + cnum);
+        }
+        this.cnum = cnum;
+        coarse = addChildBlock("coarse", new CoarseNetwork(cnum));
+        refine = addChildBlock("refine", new RefineNetwork(cnum));
+    }
+
+    public int cnum() {
+        return cnum;
+    }
+
+    public CoarseNetwork coarse() {
+        return coarse;
+    }
+
+    public RefineNetwork refine() {
+        return refine;
+    }
+
+    /** Every convolution in network order: stage 1, then stage 2. */
+    public List<GenConv> layers() {
+        List<GenConv> all = new ArrayList<>(coarse.layers());
+        all.addAll(refine.layers());
+        return all;
+    }
+
+    /** Every parameter under its twin / weight-file name ({@code conv1.weight}, {@code conv1.bias}, ...), in network order. */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> named = new LinkedHashMap<>();
+        for (GenConv layer : layers()) {
+            named.put(layer.name() + ".weight", layer.weight());
+            named.put(layer.name() + ".bias", layer.bias());
+        }
+        return named;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray mask = inputs.get(1);
+        checkInputShapes(x.getShape(), mask.getShape());
+        NDArray known = mask.mul(-1).add(1);
+        NDArray xin = x.mul(known);
+        NDArray ones = mask.onesLike();
+        NDArray stage1 =
+                coarse.forward(parameterStore, new NDList(NDArrays.concat(new NDList(xin, ones, mask), 1)), training, params)
+                        .singletonOrThrow();
+        NDArray x2 = stage1.mul(mask).add(xin.mul(known));
+        NDList refined =
+                refine.forward(
+                        parameterStore,
+                        new NDList(NDArrays.concat(new NDList(x2, ones, mask), 1), mask),
+                        training,
+                        params);
+        return new NDList(stage1, refined.get(0), refined.get(1));
+    }
+
+    /**
+     * Checks x (N,3,H,W) and mask (N,1,H,W) with H and W positive multiples of 8.
+     *
+     * @throws IllegalArgumentException saying what does not fit
+     */
+    public static void checkInputShapes(Shape x, Shape mask) {
+        if (x.dimension() != 4 || x.get(1) != 3) {
+            throw new IllegalArgumentException("x must be (N,3,H,W), got " + x);
+        }
+        if (!mask.equals(new Shape(x.get(0), 1, x.get(2), x.get(3)))) {
+            throw new IllegalArgumentException("mask must be (N,1,H,W) matching x " + x + ", got " + mask);
+        }
+        if (x.get(2) % 8 != 0 || x.get(3) % 8 != 0 || x.get(2) == 0 || x.get(3) == 0) {
+            throw new IllegalArgumentException("height and width must be positive multiples of 8, got " + x.get(2) + "x" + x.get(3));
+        }
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape x = inputShapes[0];
+        Shape in = new Shape(x.get(0), 5, x.get(2), x.get(3));
+        coarse.initialize(manager, dataType, in);
+        refine.initialize(manager, dataType, in, inputShapes[1]);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape x = inputShapes[0];
+        return new Shape[] {x, x, new Shape(x.get(0), 2, x.get(2) / 8, x.get(3) / 8)};
+    }
+}

@@ -1,0 +1,190 @@
+package io.inpaint.engine.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import java.util.List;
+
+/**
+ * One generator convolution: optional nearest x2 upsampling, a k x k convolution with "same" zero padding
+ * ({@code dilation * (k - 1) / 2}) and bias, then ELU, ReLU or nothing. Every layer of the network is one of these.
+ */
+public final class GenConv extends AbstractBlock {
+
+    /** What follows the convolution. */
+    public enum Act {
+        ELU,
+        RELU,
+        NONE
+    }
+
+    private final String name;
+    private final int outChannels;
+    private final int kernel;
+    private final int stride;
+    private final int dilation;
+    private final boolean upsample;
+    private final Act act;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    private GenConv(Spec spec) {
+        this.name = spec.name;
+        this.outChannels = spec.out;
+        this.kernel = spec.kernel;
+        this.stride = spec.stride;
+        this.dilation = spec.dilation;
+        this.upsample = spec.upsample;
+        this.act = spec.act;
+        weight =
+                addParameter(
+                        Parameter.builder()
+                                .setName("weight")
+                                .setType(Parameter.Type.WEIGHT)
+                                .optShape(new Shape(outChannels, spec.in, kernel, kernel))
+                                .build());
+        bias =
+                addParameter(
+                        Parameter.builder()
+                                .setName("bias")
+                                .setType(Parameter.Type.BIAS)
+                                .optShape(new Shape(outChannels))
+                                .build());
+    }
+
+    /** Starts a 3x3, stride 1, undilated, ELU layer named as in the twin (e.g. {@code conv1}). */
+    public static Spec of(String name, int in, int out) {
+        return new Spec(name, in, out);
+    }
+
+    /** The twin's layer name; its parameters are {@code <name>.weight} and {@code <name>.bias}. */
+    public String name() {
+        return name;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        if (upsample) {
+            x = Ops.upsampleNearest2x(x);
+        }
+        NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
+        NDArray b = parameterStore.getValue(bias, x.getDevice(), training);
+        int pad = dilation * (kernel - 1) / 2;
+        NDArray y =
+                Conv2d.conv2d(
+                                x,
+                                w,
+                                b,
+                                new Shape(stride, stride),
+                                new Shape(pad, pad),
+                                new Shape(dilation, dilation),
+                                1)
+                        .singletonOrThrow();
+        return new NDList(
+                switch (act) {
+                    case ELU -> Activation.elu(y, 1f);
+                    case RELU -> Activation.relu(y);
+                    case NONE -> y;
+                });
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        long scale = upsample ? 2 : 1;
+        long h = (in.get(2) * scale + stride - 1) / stride;
+        long w = (in.get(3) * scale + stride - 1) / stride;
+        return new Shape[] {new Shape(in.get(0), outChannels, h, w)};
+    }
+
+    /** Runs {@code layers} one after the other. */
+    static NDArray chain(
+            List<GenConv> layers,
+            ParameterStore parameterStore,
+            NDArray x,
+            boolean training,
+            PairList<String, Object> params) {
+        NDList t = new NDList(x);
+        for (GenConv layer : layers) {
+            t = layer.forward(parameterStore, t, training, params);
+        }
+        return t.singletonOrThrow();
+    }
+
+    /** Initialises {@code layers} as a chain fed with {@code input}; returns the chain's output shape. */
+    static Shape initializeChain(List<GenConv> layers, NDManager manager, DataType dataType, Shape input) {
+        Shape shape = input;
+        for (GenConv layer : layers) {
+            layer.initialize(manager, dataType, shape);
+            shape = layer.getOutputShapes(new Shape[] {shape})[0];
+        }
+        return shape;
+    }
+
+    /** Layer settings; the defaults are the common 3x3 ELU convolution. */
+    public static final class Spec {
+        private final String name;
+        private final int in;
+        private final int out;
+        private int kernel = 3;
+        private int stride = 1;
+        private int dilation = 1;
+        private boolean upsample;
+        private Act act = Act.ELU;
+
+        private Spec(String name, int in, int out) {
+            this.name = name;
+            this.in = in;
+            this.out = out;
+        }
+
+        public Spec kernel(int k) {
+            kernel = k;
+            return this;
+        }
+
+        public Spec stride2() {
+            stride = 2;
+            return this;
+        }
+
+        public Spec dilation(int d) {
+            dilation = d;
+            return this;
+        }
+
+        /** Nearest x2 upsampling before the convolution (the spec's "up"). */
+        public Spec upsampled() {
+            upsample = true;
+            return this;
+        }
+
+        public Spec act(Act a) {
+            act = a;
+            return this;
+        }
+
+        public GenConv build() {
+            return new GenConv(this);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.inpaint.engine.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stage 2: a dilated-conv encoder and a contextual-attention encoder over the same input, then one decoder.
+ * Inputs: [(N,5,H,W) [x2, ones, mask], (N,1,H,W) mask]; outputs: [stage2 (N,3,H,W) in [-1,1], offsets (N,2,H/8,W/8)].
+ */
+public final class RefineNetwork extends AbstractBlock {
+
+    private final List<GenConv> convBranch;
+    private final List<GenConv> attentionEncoder;
+    private final ContextualAttention attention;
+    private final List<GenConv> attentionDecoder;
+    private final List<GenConv> decoder;
+
+    public RefineNetwork(int cnum) {
+        int c = cnum;
+        int c4 = 4 * c;
+        convBranch =
+                List.of(
+                        GenConv.of("xconv1", 5, c).kernel(5).build(),
+                        GenConv.of("xconv2", c, c).stride2().build(),
+                        GenConv.of("xconv3", c, 2 * c).build(),
+                        GenConv.of("xconv4", 2 * c, 2 * c).stride2().build(),
+                        GenConv.of("xconv5", 2 * c, c4).build(),
+                        GenConv.of("xconv6", c4, c4).build(),
+                        GenConv.of("xconv7", c4, c4).dilation(2).build(),
+                        GenConv.of("xconv8", c4, c4).dilation(4).build(),
+                        GenConv.of("xconv9", c4, c4).dilation(8).build(),
+                        GenConv.of("xconv10", c4, c4).dilation(16).build());
+        attentionEncoder =
+                List.of(
+                        GenConv.of("pmconv1", 5, c).kernel(5).build(),
+                        GenConv.of("pmconv2", c, c).stride2().build(),
+                        GenConv.of("pmconv3", c, 2 * c).build(),
+                        GenConv.of("pmconv4", 2 * c, c4).stride2().build(),
+                        GenConv.of("pmconv5", c4, c4).build(),
+                        GenConv.of("pmconv6", c4, c4).act(GenConv.Act.RELU).build());
+        attention = new ContextualAttention();
+        // pmconv7 and pmconv8 do not exist, as in the authors' code.
+        attentionDecoder =
+                List.of(GenConv.of("pmconv9", c4, c4).build(), GenConv.of("pmconv10", c4, c4).build());
+        decoder =
+                List.of(
+                        GenConv.of("allconv11", 2 * c4, c4).build(),
+                        GenConv.of("allconv12", c4, c4).build(),
+                        GenConv.of("allconv13", c4, 2 * c).upsampled().build(),
+                        GenConv.of("allconv14", 2 * c, 2 * c).build(),
+                        GenConv.of("allconv15", 2 * c, c).upsampled().build(),
+                        GenConv.of("allconv16", c, c / 2).build(),
+                        GenConv.of("allconv17", c / 2, 3).act(GenConv.Act.NONE).build());
+        convBranch.forEach(l -> addChildBlock(l.name(), l));
+        attentionEncoder.forEach(l -> addChildBlock(l.name(), l));
+        addChildBlock("attention", attention);
+        attentionDecoder.forEach(l -> addChildBlock(l.name(), l));
+        decoder.forEach(l -> addChildBlock(l.name(), l));
+    }
+
+    /** The convolution layers in network order (conv branch, attention encoder and decoder, decoder). */
+    public List<GenConv> layers() {
+        List<GenConv> all = new ArrayList<>(convBranch);
+        all.addAll(attentionEncoder);
+        all.addAll(attentionDecoder);
+        all.addAll(decoder);
+        return all;
+    }
+
+    public ContextualAttention attention() {
+        return attention;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray in = inputs.get(0);
+        NDArray mask = inputs.get(1);
+        NDArray convFeatures = GenConv.chain(convBranch, parameterStore, in, training, params);
+        NDArray matchFeatures = GenConv.chain(attentionEncoder, parameterStore, in, training, params);
+        NDList attended =
+                attention.forward(
+                        parameterStore,
+                        new NDList(matchFeatures, mask.get(":, :, ::4, ::4")),
+                        training,
+                        params);
+        NDArray attentionFeatures =
+                GenConv.chain(attentionDecoder, parameterStore, attended.get(0), training, params);
+        NDArray joined = NDArrays.concat(new NDList(convFeatures, attentionFeatures), 1);
+        NDArray stage2 = GenConv.chain(decoder, parameterStore, joined, training, params).clip(-1, 1);
+        return new NDList(stage2, attended.get(1));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = inputShapes[0];
+        Shape mask = inputShapes[1];
+        Shape conv = GenConv.initializeChain(convBranch, manager, dataType, in);
+        Shape match = GenConv.initializeChain(attentionEncoder, manager, dataType, in);
+        Shape maskSmall = new Shape(mask.get(0), 1, match.get(2), match.get(3));
+        attention.initialize(manager, dataType, match, maskSmall);
+        Shape attended = attention.getOutputShapes(new Shape[] {match, maskSmall})[0];
+        Shape att = GenConv.initializeChain(attentionDecoder, manager, dataType, attended);
+        GenConv.initializeChain(
+                decoder, manager, dataType, new Shape(in.get(0), conv.get(1) + att.get(1), conv.get(2), conv.get(3)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        long n = in.get(0);
+        return new Shape[] {
+            new Shape(n, 3, in.get(2), in.get(3)), new Shape(n, 2, in.get(2) / 8, in.get(3) / 8)
+        };
+    }
+}

@@ -1,0 +1,285 @@
+package io.inpaint.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inpaint.engine.InpaintOptions.MaskMode;
+import io.inpaint.engine.image.ExifJpeg;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The public API on the shipped model, on both engines. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InpainterTest {
+    static final Path MODEL = TestSupport.repositoryRoot().resolve("models/deepfill-v1/model.json");
+
+    private final Map<String, Inpainter> inpainters = new HashMap<>();
+
+    @BeforeAll
+    void open() {
+        TestSupport.engines().forEach(e -> inpainters.put(e, Inpainter.open(MODEL, e, null)));
+    }
+
+    @AfterAll
+    void close() {
+        inpainters.values().forEach(Inpainter::close);
+    }
+
+    /** A textured picture (not flat, so a fill is visibly different from the original). */
+    static BufferedImage photo(int w, int h, int type) {
+        BufferedImage image = new BufferedImage(w, h, type);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r = (x * 255 / Math.max(1, w - 1)) ^ (y & 16);
+                int g = (y * 255 / Math.max(1, h - 1)) ^ (x & 8) * 4;
+                int b = 128 + (int) (100 * Math.sin((x + 2 * y) / 5.0));
+                image.setRGB(x, y, (r & 0xff) << 16 | (g & 0xff) << 8 | b);
+            }
+        }
+        return image;
+    }
+
+    /** White rectangles on black. */
+    static BufferedImage mask(int w, int h, int[]... rects) {
+        BufferedImage mask = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = mask.createGraphics();
+        g.setColor(Color.WHITE);
+        for (int[] r : rects) {
+            g.fillRect(r[0], r[1], r[2], r[3]);
+        }
+        g.dispose();
+        return mask;
+    }
+
+    /** Asserts the result is RGB of the input's size, identical outside {@code hole} and changed inside it. */
+    static void assertFilled(BufferedImage input, BufferedImage result, boolean[][] hole) {
+        assertEquals(input.getWidth(), result.getWidth());
+        assertEquals(input.getHeight(), result.getHeight());
+        assertEquals(BufferedImage.TYPE_INT_RGB, result.getType());
+        int changed = 0;
+        int holes = 0;
+        for (int y = 0; y < input.getHeight(); y++) {
+            for (int x = 0; x < input.getWidth(); x++) {
+                int before = input.getRGB(x, y) & 0xffffff;
+                int after = result.getRGB(x, y) & 0xffffff;
+                if (hole[y][x]) {
+                    holes++;
+                    changed += before != after ? 1 : 0;
+                } else if (before != after) {
+                    throw new AssertionError("known pixel " + x + "," + y + " changed from "
+                            + Integer.toHexString(before) + " to " + Integer.toHexString(after));
+                }
+            }
+        }
+        assertTrue(changed > holes / 2, changed + " of " + holes + " hole pixels changed");
+    }
+
+    static boolean[][] holes(BufferedImage mask) {
+        boolean[][] hole = new boolean[mask.getHeight()][mask.getWidth()];
+        for (int y = 0; y < mask.getHeight(); y++) {
+            for (int x = 0; x < mask.getWidth(); x++) {
+                hole[y][x] = (mask.getRGB(x, y) & 0xff) > 127;
+            }
+        }
+        return hole;
+    }
+
+    static Stream<Arguments> enginesAndSizes() {
+        List<int[]> sizes = List.of(new int[] {64, 64}, new int[] {37, 53}, new int[] {100, 60},
+                new int[] {23, 90}, new int[] {129, 71});
+        return TestSupport.engines().flatMap(e -> sizes.stream().map(s -> Arguments.of(e, s[0], s[1])));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("enginesAndSizes")
+    void resultHasTheInputSizeAndKnownPixelsAreUntouched(String engine, int w, int h) {
+        BufferedImage image = photo(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        // one hole inside, one touching the right border
+        BufferedImage mask = mask(w, h, new int[] {w / 4, h / 4, w / 3, h / 3}, new int[] {w - 5, h / 2, 5, 7});
+        InpaintResult result = inpainters.get(engine).inpaint(image, mask, InpaintOptions.defaults());
+        assertFilled(image, result.image(), holes(mask));
+        assertEquals(1, result.regions());
+        assertEquals((long) (w / 3) * (h / 3) + 35, result.holePixels());
+        assertTrue(result.flow().isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void sizeMismatchIsRejectedWithBothSizes(String engine) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> inpainters.get(engine)
+                .inpaint(photo(64, 48, BufferedImage.TYPE_INT_RGB), mask(48, 64, new int[] {1, 1, 9, 9}),
+                        InpaintOptions.defaults()));
+        assertEquals("the mask is 48x64 but the image is 64x48; they must have the same size", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void anEmptyMaskIsRejected(String engine) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> inpainters.get(engine)
+                .inpaint(photo(32, 32, BufferedImage.TYPE_INT_RGB), mask(32, 32), InpaintOptions.defaults()));
+        assertTrue(e.getMessage().startsWith("the mask marks no hole pixels (mask mode AUTO, threshold 127)"),
+                e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void aTransparentMaskIsReadByAlphaAndLuminanceIgnoresIt(String engine) {
+        BufferedImage image = photo(48, 40, BufferedImage.TYPE_INT_RGB);
+        // black, opaque brush strokes on a transparent layer: invisible to luminance, the hole by alpha
+        BufferedImage brush = new BufferedImage(48, 40, BufferedImage.TYPE_INT_ARGB);
+        boolean[][] hole = new boolean[40][48];
+        for (int y = 10; y < 22; y++) {
+            for (int x = 12; x < 30; x++) {
+                brush.setRGB(x, y, 0xff000000);
+                hole[y][x] = true;
+            }
+        }
+        Inpainter inpainter = inpainters.get(engine);
+        for (MaskMode mode : new MaskMode[] {MaskMode.AUTO, MaskMode.ALPHA}) {
+            InpaintResult result = inpainter.inpaint(image, brush, InpaintOptions.builder().maskMode(mode).build());
+            assertEquals(12 * 18, result.holePixels());
+            assertFilled(image, result.image(), hole);
+        }
+        InpaintOptions luminance = InpaintOptions.builder().maskMode(MaskMode.LUMINANCE).build();
+        assertThrows(InvalidInputException.class, () -> inpainter.inpaint(image, brush, luminance));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void dilationGrowsTheFilledArea(String engine) {
+        BufferedImage image = photo(64, 48, BufferedImage.TYPE_INT_RGB);
+        BufferedImage mask = mask(64, 48, new int[] {20, 16, 10, 8});
+        InpaintResult result = inpainters.get(engine).inpaint(image, mask,
+                InpaintOptions.builder().dilation(3).feather(0).build());
+        assertEquals(16L * 14, result.holePixels());
+        assertFilled(image, result.image(), holes(mask(64, 48, new int[] {17, 13, 16, 14})));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void theFlowPictureHasTheImageSizeAndIsWhiteOutsideTheHole(String engine) {
+        BufferedImage image = photo(72, 56, BufferedImage.TYPE_INT_RGB);
+        BufferedImage mask = mask(72, 56, new int[] {24, 16, 24, 24});
+        BufferedImage flow = inpainters.get(engine)
+                .inpaint(image, mask, InpaintOptions.builder().flow(true).build()).flow().orElseThrow();
+        assertEquals(72, flow.getWidth());
+        assertEquals(56, flow.getHeight());
+        for (int y = 0; y < 56; y++) {
+            for (int x = 0; x < 72; x++) {
+                // hole cells are the 8x8 cells whose top-left pixel is hole: x 24..47, y 16..39
+                if (x < 24 || x >= 48 || y < 16 || y >= 40) {
+                    assertEquals(0xffffff, flow.getRGB(x, y) & 0xffffff, "pixel " + x + "," + y);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void aLargerImageIsFilledRegionByRegion(String engine) {
+        BufferedImage image = photo(420, 300, BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage mask = mask(420, 300, new int[] {30, 40, 20, 16}, new int[] {300, 200, 60, 70});
+        InpaintResult result = inpainters.get(engine).inpaint(image, mask,
+                InpaintOptions.builder().maxSide(128).contextMargin(32).flow(true).build());
+        assertEquals(2, result.regions());
+        assertFilled(image, result.image(), holes(mask));
+        BufferedImage flow = result.flow().orElseThrow();
+        assertEquals(0xffffff, flow.getRGB(200, 150) & 0xffffff);
+        assertEquals(420, flow.getWidth());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void filesAreReadUprightByTheirExifOrientation(String engine, @TempDir Path dir) throws IOException {
+        BufferedImage stored = photo(40, 24, BufferedImage.TYPE_3BYTE_BGR);
+        Path jpeg = dir.resolve("photo.jpg");
+        Files.write(jpeg, ExifJpeg.encode(stored, 6)); // shown rotated: 24 wide, 40 high
+        Path maskFile = dir.resolve("mask.png");
+        ImageIO.write(mask(24, 40, new int[] {6, 10, 10, 12}), "png", maskFile.toFile());
+        InpaintResult result = inpainters.get(engine).inpaint(jpeg, maskFile, InpaintOptions.defaults());
+        assertFilled(Inpainter.readImage(jpeg), result.image(), holes(mask(24, 40, new int[] {6, 10, 10, 12})));
+
+        Path wrongWay = dir.resolve("wrong-way.png");
+        ImageIO.write(mask(40, 24, new int[] {6, 10, 10, 12}), "png", wrongWay.toFile());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> inpainters.get(engine).inpaint(jpeg, wrongWay, InpaintOptions.defaults()));
+        assertEquals("the mask is 40x24 but the image is 24x40; they must have the same size", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void unreadableFilesAreInvalidInput(String engine, @TempDir Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("photo.png"), "not a picture");
+        Path missing = dir.resolve("missing.png");
+        Inpainter inpainter = inpainters.get(engine);
+        InvalidInputException bad = assertThrows(InvalidInputException.class,
+                () -> inpainter.inpaint(text, text, InpaintOptions.defaults()));
+        assertTrue(bad.getMessage().startsWith("cannot decode image " + text), bad.getMessage());
+        InvalidInputException gone = assertThrows(InvalidInputException.class,
+                () -> inpainter.inpaint(missing, missing, InpaintOptions.defaults()));
+        assertEquals("cannot read image " + missing + ": no such file", gone.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void concurrentRequestsGetTheSameResultsAsSequentialOnes(String engine) throws Exception {
+        Inpainter inpainter = inpainters.get(engine);
+        BufferedImage[] images = {
+            photo(64, 48, BufferedImage.TYPE_INT_RGB), photo(48, 64, BufferedImage.TYPE_INT_RGB)};
+        BufferedImage[] masks = {mask(64, 48, new int[] {8, 8, 20, 20}), mask(48, 64, new int[] {20, 30, 16, 16})};
+        int[][] sequential = new int[2][];
+        for (int i = 0; i < 2; i++) {
+            sequential[i] = pixels(inpainter.inpaint(images[i], masks[i], InpaintOptions.defaults()).image());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<int[]>> futures = new ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                int i = round % 2;
+                futures.add(pool.submit(
+                        () -> pixels(inpainter.inpaint(images[i], masks[i], InpaintOptions.defaults()).image())));
+            }
+            for (int round = 0; round < 4; round++) {
+                assertArrayEquals(sequential[round % 2], futures.get(round).get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static int[] pixels(BufferedImage image) {
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void aClosedInpainterRefusesWork(String engine) {
+        Inpainter inpainter = Inpainter.open(MODEL, engine, null);
+        inpainter.close();
+        inpainter.close();
+        assertThrows(IllegalStateException.class, () -> inpainter.inpaint(photo(16, 16, BufferedImage.TYPE_INT_RGB),
+                mask(16, 16, new int[] {4, 4, 4, 4}), InpaintOptions.defaults()));
+    }
+}

@@ -1,0 +1,142 @@
+package io.inpaint.engine.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+
+import io.inpaint.engine.TestSupport;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ContextualAttentionTest {
+
+    private static final int C = 8;
+    private static final int SIZE = 32; // features h = w; the matching grid is 16 x 16
+    private static final int HOLE_FROM = 3; // hole cells 3..6 on the matching grid
+    private static final int HOLE_TO = 6;
+    private static final int[][] SHIFTS = {{6, 5}, {7, -2}}; // (dy, dx) in cells, one per image
+
+    /**
+     * Each image's hole neighbourhood is an exact copy of a region elsewhere (a different shift per image, so the
+     * batch must keep the images apart). Inside the hole the attention must point at that region, and where every
+     * contributing patch is a hole cell the reconstruction must be that region's features.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void holeAttendsToTheRegionItIsACopyOf(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            manager.getEngine().setRandomSeed(5);
+            NDList images = new NDList();
+            NDList masks = new NDList();
+            for (int[] shift : SHIFTS) {
+                images.add(copiedFeatures(manager, shift));
+                NDArray mask = manager.zeros(new Shape(1, 1, SIZE, SIZE));
+                mask.set(new NDIndex(":, :, {}:{}, {}:{}", 2 * HOLE_FROM, 2 * HOLE_TO + 2, 2 * HOLE_FROM, 2 * HOLE_TO + 2), 1f);
+                masks.add(mask);
+            }
+            NDArray f = NDArrays.concat(images, 0);
+            NDList out = attend(manager, f, NDArrays.concat(masks, 0));
+
+            assertEquals(new Shape(2, C, SIZE, SIZE), out.get(0).getShape());
+            assertEquals(new Shape(2, 2, SIZE / 2, SIZE / 2), out.get(1).getShape());
+            for (int n = 0; n < SHIFTS.length; n++) {
+                int[] shift = SHIFTS[n];
+                for (int cy = HOLE_FROM; cy <= HOLE_TO; cy++) {
+                    for (int cx = HOLE_FROM; cx <= HOLE_TO; cx++) {
+                        int dy = out.get(1).getInt(n, 0, cy, cx);
+                        int dx = out.get(1).getInt(n, 1, cy, cx);
+                        assertEquals(shift[0], dy, "image " + n + " cell " + cy + "," + cx + " dy");
+                        assertEquals(shift[1], dx, "image " + n + " cell " + cy + "," + cx + " dx");
+                    }
+                }
+                // output pixel Y gathers the cells m with 2m-1 <= Y <= 2m+2: all in the hole for Y in 7..12
+                int from = 2 * HOLE_FROM + 1;
+                int to = 2 * HOLE_TO;
+                NDArray inside = out.get(0).get(new NDIndex("{}, :, {}:{}, {}:{}", n, from, to + 1, from, to + 1));
+                NDArray source = f.get(new NDIndex("{}, :, {}:{}, {}:{}", n,
+                        from + 2 * shift[0], to + 1 + 2 * shift[0], from + 2 * shift[1], to + 1 + 2 * shift[1]));
+                float error = inside.sub(source).abs().max().getFloat();
+                assertTrue(error < 1e-4f, "image " + n + " reconstruction differs from the copied region by " + error);
+            }
+        }
+    }
+
+    /** Grouped convolutions over a batch give each image exactly what it gets alone. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void batchEqualsImagesAlone(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            manager.getEngine().setRandomSeed(9);
+            NDArray f = manager.randomNormal(new Shape(2, C, 16, 24));
+            NDArray mask = manager.zeros(new Shape(2, 1, 16, 24));
+            mask.set(new NDIndex("0, :, 4:10, 6:14"), 1f);
+            mask.set(new NDIndex("1, :, 2:6, 12:20"), 1f);
+            NDList batch = attend(manager, f, mask);
+            for (int n = 0; n < 2; n++) {
+                NDList alone = attend(manager, f.get(n).expandDims(0), mask.get(n).expandDims(0));
+                float diff = batch.get(0).get(n).expandDims(0).sub(alone.get(0)).abs().max().getFloat();
+                // float rounding only: grouped and single convolutions may sum in another order
+                assertTrue(diff < 1e-5f, "features of image " + n + " differ by " + diff);
+                assertEquals(alone.get(1), batch.get(1).get(n).expandDims(0), "offsets of image " + n);
+            }
+        }
+    }
+
+    /** The engine picks one of two fuse forms for speed; both must give the spec's result on every engine. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void fuseFormsAgreeWithTheDefinition(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            int n = 2;
+            int p = 12;
+            int l = 12;
+            float[] values = new float[n * p * l];
+            java.util.Random random = new java.util.Random(3);
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) random.nextGaussian();
+            }
+            float[] expected = new float[values.length];
+            for (int b = 0; b < n; b++) {
+                for (int i = 0; i < p; i++) {
+                    for (int j = 0; j < l; j++) {
+                        float sum = 0;
+                        for (int d = -1; d <= 1; d++) {
+                            if (i + d >= 0 && i + d < p && j + d >= 0 && j + d < l) {
+                                sum += values[(b * p + i + d) * l + j + d];
+                            }
+                        }
+                        expected[(b * p + i) * l + j] = sum;
+                    }
+                }
+            }
+            NDArray s = manager.create(values, new Shape(n, p, l));
+            NDArray want = manager.create(expected, new Shape(n, p, l));
+            assertTrue(ContextualAttention.fuseByConvolution(s).allClose(want, 0, 1e-5, false), "convolution form");
+            assertTrue(ContextualAttention.fuseBySlices(s).allClose(want, 0, 1e-5, false), "slice form");
+        }
+    }
+
+    private static NDList attend(NDManager manager, NDArray f, NDArray mask) {
+        return new ContextualAttention().forward(new ParameterStore(manager, false), new NDList(f, mask), false);
+    }
+
+    /** Random features whose hole cells and their 1-cell ring equal the features {@code shift} cells away. */
+    private static NDArray copiedFeatures(NDManager manager, int[] shift) {
+        NDArray f = manager.randomNormal(new Shape(1, C, SIZE, SIZE), DataType.FLOAT32);
+        int from = 2 * (HOLE_FROM - 1);
+        int to = 2 * (HOLE_TO + 1) + 2;
+        NDArray region = f.get(new NDIndex(":, :, {}:{}, {}:{}",
+                from + 2 * shift[0], to + 2 * shift[0], from + 2 * shift[1], to + 2 * shift[1]));
+        f.set(new NDIndex(":, :, {}:{}, {}:{}", from, to, from, to), region);
+        return f;
+    }
+}

@@ -1,0 +1,86 @@
+package io.inpaint.engine.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+
+import io.inpaint.engine.TestSupport;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DeepFillGeneratorTest {
+
+    static Stream<Arguments> enginesAndSizes() {
+        List<long[]> sizes = List.of(new long[] {1, 32, 32}, new long[] {1, 48, 80}, new long[] {1, 64, 24}, new long[] {2, 32, 40});
+        return TestSupport.engines().flatMap(e -> sizes.stream().map(s -> Arguments.of(e, s[0], s[1], s[2])));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}x{3}")
+    @MethodSource("enginesAndSizes")
+    void outputShapes(String engine, long n, long h, long w) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            DeepFillGenerator generator = new DeepFillGenerator(4);
+            Shape xShape = new Shape(n, 3, h, w);
+            Shape maskShape = new Shape(n, 1, h, w);
+            generator.initialize(manager, DataType.FLOAT32, xShape, maskShape);
+            NDArray x = manager.randomUniform(-1, 1, xShape);
+            NDArray mask = manager.zeros(maskShape);
+            mask.set(new ai.djl.ndarray.index.NDIndex(":, :, 8:16, 8:16"), 1f);
+
+            NDList out = generator.forward(new ParameterStore(manager, false), new NDList(x, mask), false);
+
+            assertEquals(3, out.size());
+            assertEquals(xShape, out.get(0).getShape());
+            assertEquals(xShape, out.get(1).getShape());
+            assertEquals(new Shape(n, 2, h / 8, w / 8), out.get(2).getShape());
+            assertEquals(DataType.INT32, out.get(2).getDataType());
+            for (int i = 0; i < 2; i++) {
+                assertTrue(out.get(i).abs().max().getFloat() <= 1f, "stage " + (i + 1) + " is clipped to [-1,1]");
+            }
+            assertEquals(List.of(xShape, xShape, new Shape(n, 2, h / 8, w / 8)), List.of(generator.getOutputShapes(new Shape[] {xShape, maskShape})));
+        }
+    }
+
+    @Test
+    void namesMirrorTheTwinAndCountMatchesThePaper() {
+        Map<String, Parameter> named = new DeepFillGenerator(32).namedParameters();
+        assertEquals(2 * (17 + 10 + 8 + 7), named.size());
+        assertEquals(new Shape(32, 5, 5, 5), named.get("conv1.weight").getShape());
+        assertEquals(new Shape(128, 128, 3, 3), named.get("conv10.weight").getShape());
+        assertEquals(new Shape(128, 256, 3, 3), named.get("allconv11.weight").getShape());
+        assertEquals(new Shape(3, 16, 3, 3), named.get("allconv17.weight").getShape());
+        assertEquals(new Shape(128), named.get("pmconv9.bias").getShape());
+        assertFalse(named.containsKey("pmconv7.weight"));
+        long count = named.values().stream().mapToLong(p -> p.getShape().size()).sum();
+        assertTrue(count > 3_500_000 && count < 3_700_000, "about 3.6 M parameters, got " + count);
+    }
+
+    @Test
+    void refusesBadInputShapes() {
+        try (NDManager manager = TestSupport.manager("PyTorch")) {
+            DeepFillGenerator generator = new DeepFillGenerator(2);
+            generator.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 16, 16), new Shape(1, 1, 16, 16));
+            ParameterStore store = new ParameterStore(manager, false);
+            NDList notMultipleOf8 = new NDList(manager.zeros(new Shape(1, 3, 12, 16)), manager.zeros(new Shape(1, 1, 12, 16)));
+            assertThrows(IllegalArgumentException.class, () -> generator.forward(store, notMultipleOf8, false));
+            NDList maskMismatch = new NDList(manager.zeros(new Shape(1, 3, 16, 16)), manager.zeros(new Shape(1, 1, 16, 8)));
+            assertThrows(IllegalArgumentException.class, () -> generator.forward(store, maskMismatch, false));
+        }
+    }
+}
