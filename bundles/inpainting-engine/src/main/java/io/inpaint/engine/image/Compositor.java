@@ -4,8 +4,10 @@ import io.inpaint.engine.image.RegionPlanner.Region;
 
 /**
  * Pastes a tile's fill into the full-resolution result: only hole pixels are written (known pixels keep their
- * original int value, bit for bit), the fill is upscaled bilinearly where the region was scaled down, and within
- * {@code feather} pixels of the hole's edge it is blended with the original so the seam does not show.
+ * original int value, bit for bit). Where the region was scaled down, the fill is upscaled bilinearly and, within
+ * {@code feather} pixels of the hole's edge, blended with the original so the softer upscaled fill does not end in a
+ * hard seam. A fill at full resolution is pasted as it is: blending there would only bring back part of what the
+ * mask removes.
  */
 public final class Compositor {
     private Compositor() {
@@ -18,9 +20,10 @@ public final class Compositor {
     public static void paste(int[] result, int imageWidth, HoleMask holes, Region region, TileFill fill, int feather) {
         int cw = region.width();
         int ch = region.height();
-        byte[] distance = feather > 0 ? edgeDistance(holes, region, feather + 1) : null;
         int tw = fill.width();
         int th = fill.height();
+        boolean scaled = tw != cw || th != ch;
+        byte[] distance = scaled && feather > 0 ? edgeDistance(holes, region, feather + 1) : null;
         int plane = tw * th;
         float[] rgb = fill.rgb();
         double scaleX = (double) tw / cw;

@@ -30,8 +30,9 @@ class CompositorTest {
     }
 
     @Test
-    void knownPixelsStayAndFeatheringRampsInsideTheHole() {
-        int[] result = paste(3, new Region(0, 0, W, H, W, H), W, H);
+    void aScaledFillIsFeatheredInsideTheHoleAndKnownPixelsStay() {
+        // a 6x5 fill of uniform 200 upscaled to the 12x10 region
+        int[] result = paste(3, new Region(0, 0, W, H, 6, 5), 6, 5);
         // distance to the known columns 1 and 10: 1, 2, 3, 4, 4, 3, 2, 1 -> weights d / 4
         int[] expected = {100, 100, 125, 150, 175, 200, 200, 175, 150, 125, 100, 100};
         for (int y = 0; y < H; y++) {
@@ -39,6 +40,15 @@ class CompositorTest {
                 int v = expected[x];
                 assertEquals(v << 16 | v << 8 | v, result[y * W + x], "pixel " + x + "," + y);
             }
+        }
+    }
+
+    @Test
+    void aFullResolutionFillIsPastedWithoutFeathering() {
+        int[] result = paste(3, new Region(0, 0, W, H, W, H), W, H);
+        for (int x = 0; x < W; x++) {
+            int v = x >= 2 && x < 10 ? 200 : 100;
+            assertEquals(v << 16 | v << 8 | v, result[4 * W + x], "pixel " + x);
         }
     }
 
