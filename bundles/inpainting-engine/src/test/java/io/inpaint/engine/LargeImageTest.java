@@ -3,7 +3,6 @@ package io.inpaint.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -22,8 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A 6000x4000 JPEG with two small holes, filled in a child JVM with a 1 GiB heap whose peak resident set (heap plus
- * the engine's native memory) must stay under 2 GiB. One hole's crop fits the network, the other is scaled down.
+ * A 6000x4000 JPEG with two small holes, filled with the default options in a child JVM with a 1 GiB heap whose peak
+ * resident set (heap plus the engine's native memory) must stay under 2 GiB. One hole's crop fits the network, the
+ * other's is scaled down to the default maximum side, 512.
  */
 class LargeImageTest {
     private static final int WIDTH = 6000;
@@ -71,8 +71,7 @@ class LargeImageTest {
             writeMask(maskFile.toFile());
             InpaintResult result;
             try (Inpainter inpainter = Inpainter.open(model, engine, null)) {
-                // max side 256 keeps the network's own memory small; the scaled crop still takes the scaling path
-                result = inpainter.inpaint(photo, maskFile, InpaintOptions.builder().maxSide(256).build());
+                result = inpainter.inpaint(photo, maskFile, InpaintOptions.defaults());
             }
             BufferedImage original = Inpainter.readImage(photo);
             BufferedImage mask = Inpainter.readImage(maskFile);
@@ -120,14 +119,13 @@ class LargeImageTest {
             ImageIO.write(image, "jpg", file);
         }
 
-        /** A 60x50 box (its crop fits the network) and a thick diagonal stroke (its crop is scaled down). */
+        /** A 60x50 box (its crop fits the network) and a 250x200 box (its crop, about 750 px, is scaled to 512). */
         private static void writeMask(File file) throws IOException {
             BufferedImage mask = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_BYTE_GRAY);
             Graphics2D g = mask.createGraphics();
             g.setColor(Color.WHITE);
             g.fillRect(1500, 1000, 60, 50);
-            g.setStroke(new BasicStroke(24));
-            g.drawLine(4300, 2900, 4600, 3100);
+            g.fillRect(4300, 2900, 250, 200);
             g.dispose();
             ImageIO.write(mask, "png", file);
         }

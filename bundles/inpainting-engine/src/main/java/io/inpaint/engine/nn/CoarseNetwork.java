@@ -1,5 +1,6 @@
 package io.inpaint.engine.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -48,8 +49,10 @@ public final class CoarseNetwork extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(
-                GenConv.chain(layers, parameterStore, inputs.singletonOrThrow(), training, params).clip(-1, 1));
+        NDArray raw = GenConv.chain(layers, parameterStore, inputs.singletonOrThrow(), training, params);
+        NDArray clipped = raw.clip(-1, 1);
+        Ops.free(training, raw);
+        return new NDList(clipped);
     }
 
     @Override

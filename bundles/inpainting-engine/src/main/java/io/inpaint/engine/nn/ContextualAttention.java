@@ -26,6 +26,8 @@ public final class ContextualAttention extends AbstractBlock {
 
     static final float SOFTMAX_SCALE = 10f;
     static final float PATCH_NORM_EPS = 1e-4f;
+    /** Score elements per band of the convolution fuse: 8 MB of floats, so a 72 MB im2col buffer. */
+    static final long FUSE_BAND_ELEMENTS = 1L << 21;
 
     /**
      * Kernel rows (and columns) of the stride-2 transposed convolution that reach the even (index 0) and odd (1)
@@ -123,11 +125,36 @@ public final class ContextualAttention extends AbstractBlock {
         return "MXNet".equals(s.getManager().getEngine().getEngineName()) ? fuseByConvolution(s) : fuseBySlices(s);
     }
 
-    /** The fuse as a 3x3 identity-kernel convolution over the (P, L) matrix seen as a 1-channel image. */
+    /** {@link #fuseByConvolution(NDArray, long)} in bands of about {@value #FUSE_BAND_ELEMENTS} elements. */
     static NDArray fuseByConvolution(NDArray s) {
+        return fuseByConvolution(s, Math.max(1, FUSE_BAND_ELEMENTS / s.getShape().get(2)));
+    }
+
+    /**
+     * The fuse as a 3x3 identity-kernel convolution over the (P, L) matrix seen as a 1-channel image, run on bands
+     * of {@code bandRows} rows p (each read with the rows either side) and joined: MKL-DNN's im2col buffer for the
+     * whole matrix is 9 times its size (600 MB at 4096 x 4096). Each output is the same sum as in one piece.
+     */
+    static NDArray fuseByConvolution(NDArray s, long bandRows) {
         Shape shape = s.getShape();
+        long p = shape.get(1);
+        NDArray image = s.reshape(shape.get(0), 1, p, shape.get(2));
         NDArray identity = s.getManager().eye(3, 3, 0, s.getDataType(), s.getDevice()).reshape(1, 1, 3, 3);
-        return Ops.conv2d(s.reshape(shape.get(0), 1, shape.get(1), shape.get(2)), identity, 1, 1).reshape(shape);
+        NDList bands = new NDList();
+        for (long start = 0; start < p; start += bandRows) {
+            long from = start;
+            long to = Math.min(start + bandRows, p);
+            bands.add(Ops.freeingIntermediates(image, m -> fuseBand(m, identity, from, to)));
+        }
+        return NDArrays.concat(bands, 2).reshape(shape);
+    }
+
+    /** Rows [from, to) of the identity-kernel convolution of (N, 1, P, L), from rows [from - 1, to + 1) of it. */
+    private static NDArray fuseBand(NDArray image, NDArray identity, long from, long to) {
+        long lo = Math.max(from - 1, 0);
+        long hi = Math.min(to + 1, image.getShape().get(2));
+        NDArray out = Ops.conv2d(image.get(new NDIndex(":, :, {}:{}", lo, hi)), identity, 1, 1);
+        return out.get(new NDIndex(":, :, {}:{}", from - lo, to - lo));
     }
 
     /** The fuse as the sum of three diagonal shifts of the zero-padded matrix. */

@@ -77,16 +77,14 @@ public final class DeepFillGenerator extends AbstractBlock {
         NDArray known = mask.mul(-1).add(1);
         NDArray xin = x.mul(known);
         NDArray ones = mask.onesLike();
-        NDArray stage1 =
-                coarse.forward(parameterStore, new NDList(NDArrays.concat(new NDList(xin, ones, mask), 1)), training, params)
-                        .singletonOrThrow();
+        NDArray coarseIn = NDArrays.concat(new NDList(xin, ones, mask), 1);
+        NDArray stage1 = coarse.forward(parameterStore, new NDList(coarseIn), training, params).singletonOrThrow();
+        Ops.free(training, coarseIn);
         NDArray x2 = stage1.mul(mask).add(xin.mul(known));
-        NDList refined =
-                refine.forward(
-                        parameterStore,
-                        new NDList(NDArrays.concat(new NDList(x2, ones, mask), 1), mask),
-                        training,
-                        params);
+        NDArray refineIn = NDArrays.concat(new NDList(x2, ones, mask), 1);
+        Ops.free(training, known, xin, x2);
+        NDList refined = refine.forward(parameterStore, new NDList(refineIn, mask), training, params);
+        Ops.free(training, refineIn, ones);
         return new NDList(stage1, refined.get(0), refined.get(1));
     }
 

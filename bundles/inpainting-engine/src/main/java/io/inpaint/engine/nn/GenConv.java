@@ -82,10 +82,8 @@ public final class GenConv extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        if (upsample) {
-            x = Ops.upsampleNearest2x(x);
-        }
+        NDArray in = inputs.singletonOrThrow();
+        NDArray x = upsample ? Ops.upsampleNearest2x(in) : in;
         NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray b = parameterStore.getValue(bias, x.getDevice(), training);
         int pad = dilation * (kernel - 1) / 2;
@@ -99,12 +97,19 @@ public final class GenConv extends AbstractBlock {
                                 new Shape(dilation, dilation),
                                 1)
                         .singletonOrThrow();
-        return new NDList(
+        if (x != in) {
+            Ops.free(training, x);
+        }
+        NDArray out =
                 switch (act) {
                     case ELU -> Activation.elu(y, 1f);
                     case RELU -> Activation.relu(y);
                     case NONE -> y;
-                });
+                };
+        if (out != y) {
+            Ops.free(training, y);
+        }
+        return new NDList(out);
     }
 
     @Override
@@ -116,18 +121,23 @@ public final class GenConv extends AbstractBlock {
         return new Shape[] {new Shape(in.get(0), outChannels, h, w)};
     }
 
-    /** Runs {@code layers} one after the other. */
+    /** Runs {@code layers} one after the other; in inference each layer's output is freed once the next exists. */
     static NDArray chain(
             List<GenConv> layers,
             ParameterStore parameterStore,
             NDArray x,
             boolean training,
             PairList<String, Object> params) {
-        NDList t = new NDList(x);
+        NDArray t = x;
         for (GenConv layer : layers) {
-            t = layer.forward(parameterStore, t, training, params);
+            NDArray next = layer.forward(parameterStore, new NDList(t), training, params).singletonOrThrow();
+            // the chain's input belongs to the caller
+            if (t != x) {
+                Ops.free(training, t);
+            }
+            t = next;
         }
-        return t.singletonOrThrow();
+        return t;
     }
 
     /** Initialises {@code layers} as a chain fed with {@code input}; returns the chain's output shape. */

@@ -88,16 +88,18 @@ public final class RefineNetwork extends AbstractBlock {
         NDArray mask = inputs.get(1);
         NDArray convFeatures = GenConv.chain(convBranch, parameterStore, in, training, params);
         NDArray matchFeatures = GenConv.chain(attentionEncoder, parameterStore, in, training, params);
-        NDList attended =
-                attention.forward(
-                        parameterStore,
-                        new NDList(matchFeatures, mask.get(":, :, ::4, ::4")),
-                        training,
-                        params);
+        NDArray maskSmall = mask.get(":, :, ::4, ::4");
+        NDList attended = attention.forward(parameterStore, new NDList(matchFeatures, maskSmall), training, params);
+        Ops.free(training, matchFeatures, maskSmall);
         NDArray attentionFeatures =
                 GenConv.chain(attentionDecoder, parameterStore, attended.get(0), training, params);
+        Ops.free(training, attended.get(0));
         NDArray joined = NDArrays.concat(new NDList(convFeatures, attentionFeatures), 1);
-        NDArray stage2 = GenConv.chain(decoder, parameterStore, joined, training, params).clip(-1, 1);
+        Ops.free(training, convFeatures, attentionFeatures);
+        NDArray raw = GenConv.chain(decoder, parameterStore, joined, training, params);
+        Ops.free(training, joined);
+        NDArray stage2 = raw.clip(-1, 1);
+        Ops.free(training, raw);
         return new NDList(stage2, attended.get(1));
     }
 

@@ -91,7 +91,10 @@ class ContextualAttentionTest {
         }
     }
 
-    /** The engine picks one of two fuse forms for speed; both must give the spec's result on every engine. */
+    /**
+     * The engine picks one of two fuse forms for speed; both must give the spec's result on every engine, the
+     * convolution also when run in bands (here of 5, 5 and 2 rows).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.inpaint.engine.TestSupport#engines")
     void fuseFormsAgreeWithTheDefinition(String engine) {
@@ -121,6 +124,7 @@ class ContextualAttentionTest {
             NDArray s = manager.create(values, new Shape(n, p, l));
             NDArray want = manager.create(expected, new Shape(n, p, l));
             assertTrue(ContextualAttention.fuseByConvolution(s).allClose(want, 0, 1e-5, false), "convolution form");
+            assertTrue(ContextualAttention.fuseByConvolution(s, 5).allClose(want, 0, 1e-5, false), "convolution in bands");
             assertTrue(ContextualAttention.fuseBySlices(s).allClose(want, 0, 1e-5, false), "slice form");
         }
     }
