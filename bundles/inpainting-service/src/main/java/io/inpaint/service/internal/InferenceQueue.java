@@ -1,0 +1,227 @@
+package io.inpaint.service.internal;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.ModelUnavailableException;
+import io.inpaint.api.RequestTimeoutException;
+import io.inpaint.api.ServiceBusyException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bounded queue and one worker thread in front of a device. Callers block until their work has run; when the
+ * queue is full they are refused at once, and work still waiting at its deadline is dropped without running.
+ */
+final class InferenceQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceQueue.class);
+
+    private static final int QUEUED = 0;
+    private static final int RUNNING = 1;
+    private static final int CANCELLED = 2;
+
+    private final BlockingQueue<Job<?>> queue;
+    private final int capacity;
+    private final Thread worker;
+    private volatile boolean open = true;
+
+    private final Object offerLock = new Object();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong runs = new AtomicLong();
+    private final AtomicLong runMillis = new AtomicLong();
+
+    /**
+     * @param contextClassLoader the worker's context class loader: DJL looks up its engines through it
+     */
+    InferenceQueue(int capacity, String threadName, ClassLoader contextClassLoader) {
+        this.capacity = capacity;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.worker = new Thread(this::work, threadName);
+        worker.setDaemon(true);
+        worker.setContextClassLoader(contextClassLoader);
+        worker.start();
+    }
+
+    /**
+     * Runs {@code work} on the worker thread and waits for it.
+     *
+     * @param timeoutMillis how long the work may wait in the queue; once it runs, it runs to the end
+     * @throws ServiceBusyException the queue is full
+     * @throws RequestTimeoutException the work waited too long and was dropped
+     * @throws RetiredException the queue takes no more work
+     * @throws ModelUnavailableException the queue was closed before the work ran
+     */
+    <T> T run(Callable<T> work, long timeoutMillis) throws InpaintingException {
+        Job<T> job = new Job<>(work);
+        // with the lock, no work enters once retire() or close() has run, so the worker never leaves any behind
+        synchronized (offerLock) {
+            if (!open) {
+                throw new RetiredException();
+            }
+            if (!queue.offer(job)) {
+                throw busy();
+            }
+        }
+        boolean interrupted = false;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (true) {
+                try {
+                    long left = deadline - System.nanoTime();
+                    if (left > 0) {
+                        return job.result.get(left, TimeUnit.NANOSECONDS);
+                    }
+                    if (job.state.compareAndSet(QUEUED, CANCELLED)) {
+                        queue.remove(job);
+                        throw new RequestTimeoutException("the request waited " + timeoutMillis
+                                + " ms for the model without being run; try again later");
+                    }
+                    // Running (it cannot be stopped half-way, so it is waited for) or failed by close().
+                    return job.result.get();
+                } catch (TimeoutException e) {
+                    // deadline reached: the loop cancels the job if it has not started
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (job.state.compareAndSet(QUEUED, CANCELLED)) {
+                        queue.remove(job);
+                        throw new InpaintingException("interrupted while waiting for the model");
+                    }
+                } catch (ExecutionException e) {
+                    throw rethrow(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static InpaintingException rethrow(Throwable cause) {
+        if (cause instanceof InpaintingException) {
+            return (InpaintingException) cause;
+        }
+        if (cause instanceof RuntimeException) {
+            throw (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+            throw (Error) cause;
+        }
+        return new InpaintingException("inpainting failed: " + cause, cause);
+    }
+
+    /** Whether work offered now would be refused: lets callers say "busy" before spending time on decoding. */
+    boolean isFull() {
+        return queue.remainingCapacity() == 0;
+    }
+
+    ServiceBusyException busy() {
+        return new ServiceBusyException("the inpainting queue is full (" + capacity + " waiting); try again later",
+                retryAfterSeconds());
+    }
+
+    /** How long the waiting work will take at the mean run time so far; at least one second. */
+    private long retryAfterSeconds() {
+        long n = runs.get();
+        long mean = n == 0 ? 1000 : runMillis.get() / n;
+        return Math.max(1, (queue.size() + 1) * mean / 1000);
+    }
+
+    private void work() {
+        while (open || !queue.isEmpty()) {
+            Job<?> job;
+            try {
+                job = queue.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
+                inFlight.incrementAndGet();
+                long start = System.nanoTime();
+                try {
+                    job.execute();
+                } finally {
+                    runs.incrementAndGet();
+                    runMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    inFlight.decrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Refuses new work; the worker runs what is queued, then ends. */
+    void retire() {
+        synchronized (offerLock) {
+            open = false;
+        }
+    }
+
+    /**
+     * Refuses new work, fails what is still queued and waits up to {@code waitMillis} for the running work.
+     */
+    void close(long waitMillis) {
+        retire();
+        Job<?> job;
+        while ((job = queue.poll()) != null) {
+            if (job.state.compareAndSet(QUEUED, CANCELLED)) {
+                job.result.completeExceptionally(new ModelUnavailableException("the inpainting service is stopping"));
+            }
+        }
+        try {
+            worker.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            LOG.warn("Inference worker {} still busy after {} ms; leaving it to finish", worker.getName(), waitMillis);
+        }
+    }
+
+    int length() {
+        return queue.size();
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** This queue was retired and takes no more work; the caller may use its replacement. */
+    static final class RetiredException extends ModelUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        RetiredException() {
+            super("the inpainting service is stopping");
+        }
+    }
+
+    private static final class Job<T> {
+        final Callable<T> work;
+        final AtomicInteger state = new AtomicInteger(QUEUED);
+        final CompletableFuture<T> result = new CompletableFuture<>();
+
+        Job(Callable<T> work) {
+            this.work = work;
+        }
+
+        void execute() {
+            try {
+                result.complete(work.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        }
+    }
+}

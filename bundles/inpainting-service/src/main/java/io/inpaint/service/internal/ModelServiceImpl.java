@@ -1,0 +1,379 @@
+package io.inpaint.service.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.inpaint.api.AssetInpaintingResult;
+import io.inpaint.api.AssetSource;
+import io.inpaint.api.AssetTarget;
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingResult;
+import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.ModelUnavailableException;
+import io.inpaint.api.RequestTimeoutException;
+import io.inpaint.api.ServiceBusyException;
+import io.inpaint.api.ServiceStatus;
+import io.inpaint.engine.InpaintOptions;
+import io.inpaint.engine.InpaintResult;
+import io.inpaint.engine.InvalidInputException;
+import io.inpaint.engine.ModelDescriptor;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one owner of the model. Every request goes through one bounded queue and one worker thread, because the model
+ * runs one forward pass at a time; decoding and encoding happen on the caller's thread, outside the queue.
+ */
+@Component(service = InpaintingService.class)
+@Designate(ocd = ModelServiceImpl.Config.class)
+public class ModelServiceImpl implements InpaintingService {
+
+    @ObjectClassDefinition(name = "Inpaint - Model Service",
+            description = "The inpainting model shared by the servlet and the ingestion step, and the queue in front of it.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "Engine", description = "The DJL engine; its natives fragment must be installed.",
+                options = {@Option(label = "MXNet", value = "MXNet"), @Option(label = "PyTorch", value = "PyTorch")})
+        String engine() default "MXNet";
+
+        @AttributeDefinition(name = "Device",
+                description = "auto (the engine's first GPU if it sees one, else the CPU), cpu, gpu or gpuN.")
+        String device() default "auto";
+
+        @AttributeDefinition(name = "Model path",
+                description = "A model.json on disk, with its weights beside it. Empty: the model packaged in this bundle.")
+        String model_path() default "";
+
+        @AttributeDefinition(name = "Max pixels",
+                description = "Largest image or mask (width times height) accepted; larger ones are refused before decoding.")
+        long max_pixels() default 16_777_216L;
+
+        @AttributeDefinition(name = "Queue capacity",
+                description = "Requests that may wait for the model; when they are all taken, callers are told the service is busy.")
+        int queue_capacity() default 8;
+
+        @AttributeDefinition(name = "Request timeout (ms)",
+                description = "How long a request may wait in the queue; a request not started by then is dropped.")
+        long request_timeout_ms() default 60_000L;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelServiceImpl.class);
+
+    private static final String WORKER_NAME = "inpaint-inference";
+    private static final long STOP_WAIT_MS = 30_000L;
+
+    private final AtomicReference<ModelHandle> model = new AtomicReference<>();
+    private final ClassLoader classLoader = getClass().getClassLoader();
+    private BundleContext bundleContext;
+    private volatile Config config;
+    private volatile InferenceQueue queue;
+    private volatile String error;
+
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong rejectedBusy = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
+    private final AtomicLong lastInferenceMillis = new AtomicLong();
+    private final AtomicLong totalInferenceMillis = new AtomicLong();
+
+    @Activate
+    void activate(BundleContext bundleContext, Config config) {
+        this.bundleContext = bundleContext;
+        this.config = check(config);
+        DjlEnvironment.prepare(bundleContext);
+        queue = new InferenceQueue(config.queue_capacity(), WORKER_NAME, classLoader);
+        load(config);
+    }
+
+    /** Applies limits at once; a new queue size gets a new queue, a new model is swapped in once loaded. */
+    @Modified
+    void modified(Config newConfig) {
+        Config old = config;
+        config = check(newConfig);
+        if (newConfig.queue_capacity() != old.queue_capacity()) {
+            InferenceQueue previous = queue;
+            queue = new InferenceQueue(newConfig.queue_capacity(), WORKER_NAME, classLoader);
+            // requests already queued still run, on the old worker
+            previous.retire();
+        }
+        if (model.get() == null || !sameModel(old, newConfig)) {
+            load(newConfig);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        queue.close(STOP_WAIT_MS);
+        ModelHandle current = model.getAndSet(null);
+        if (current != null) {
+            current.retire();
+        }
+    }
+
+    private static Config check(Config config) {
+        if (config.queue_capacity() < 1 || config.max_pixels() < 1 || config.request_timeout_ms() < 1) {
+            throw new IllegalArgumentException("queue.capacity, max.pixels and request.timeout.ms must be positive,"
+                    + " got " + config.queue_capacity() + ", " + config.max_pixels() + ", "
+                    + config.request_timeout_ms());
+        }
+        return config;
+    }
+
+    private static boolean sameModel(Config a, Config b) {
+        return a.engine().equals(b.engine()) && a.device().equals(b.device())
+                && a.model_path().equals(b.model_path());
+    }
+
+    /** Loads the configured model and switches to it; on failure the old model, if any, stays in service. */
+    private void load(Config config) {
+        long start = System.nanoTime();
+        ModelHandle loaded;
+        try {
+            Path modelJson = config.model_path().isBlank()
+                    ? PackagedModel.extract(bundleContext, classLoader)
+                    : Paths.get(config.model_path().trim());
+            loaded = ModelHandle.load(modelJson, config.engine(), config.device(), classLoader);
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: natives that do not fit this machine
+            ModelHandle current = model.get();
+            error = "cannot load model (engine " + config.engine() + ", device " + config.device() + ", path "
+                    + (config.model_path().isBlank() ? "packaged" : config.model_path()) + "): " + e.getMessage()
+                    + (current == null ? "" : "; still serving " + current.descriptor().file());
+            LOG.error("Inpainting: {}", error, e);
+            return;
+        }
+        ModelHandle previous = model.getAndSet(loaded);
+        error = null;
+        ModelDescriptor d = loaded.descriptor();
+        LOG.info("Loaded model {} (training status {}) from {} on {} {} in {} ms", d.name(), d.training().status(),
+                d.file(), loaded.engine(), loaded.device(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        if (previous != null) {
+            previous.retire();
+        }
+    }
+
+    @Override
+    public InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) throws InpaintingException {
+        long start = System.nanoTime();
+        InpaintingOptions opts = options == null ? InpaintingOptions.defaults() : options;
+        Config cfg = config;
+        try {
+            InpaintOptions engineOptions = engineOptions(opts);
+            if (model.get() == null) {
+                throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
+            }
+            InferenceQueue q = queue;
+            if (q.isFull()) {
+                // refused before decoding, so that an overloaded service answers "busy" quickly and cheaply
+                throw q.busy();
+            }
+            ImageCodec.Decoded picture = ImageCodec.decode(image, "image", cfg.max_pixels());
+            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", cfg.max_pixels());
+            if (picture.image().getWidth() != holes.image().getWidth()
+                    || picture.image().getHeight() != holes.image().getHeight()) {
+                throw new InvalidRequestException("the mask is " + holes.image().getWidth() + "x"
+                        + holes.image().getHeight() + " but the image is " + picture.image().getWidth() + "x"
+                        + picture.image().getHeight() + "; they must have the same size");
+            }
+            InpaintResult filled = runOnModel(picture, holes, engineOptions, cfg.request_timeout_ms());
+            InpaintingResult result = encode(image, picture, filled, opts, start);
+            completed.incrementAndGet();
+            lastInferenceMillis.set(filled.inferenceMillis());
+            totalInferenceMillis.addAndGet(filled.inferenceMillis());
+            LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s)): model {} ms, total {} ms",
+                    result.getWidth(), result.getHeight(), picture.format(), filled.holePixels(), filled.regions(),
+                    filled.inferenceMillis(), result.getTotalMillis());
+            return result;
+        } catch (InvalidRequestException e) {
+            failed.incrementAndGet();
+            LOG.debug("Inpainting request refused: {}", e.getMessage());
+            throw e;
+        } catch (ServiceBusyException e) {
+            rejectedBusy.incrementAndGet();
+            LOG.debug("Inpainting request refused: {}", e.getMessage());
+            throw e;
+        } catch (RequestTimeoutException e) {
+            timedOut.incrementAndGet();
+            LOG.warn("Inpainting request dropped: {}", e.getMessage());
+            throw e;
+        } catch (InpaintingException e) {
+            failed.incrementAndGet();
+            LOG.warn("Inpainting request failed: {}", e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            LOG.error("Inpainting failed", e);
+            throw new InpaintingException("inpainting failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Queues the model work; the current model is taken when the work starts, so a swap never fails it. */
+    private InpaintResult runOnModel(ImageCodec.Decoded picture, ImageCodec.Decoded holes, InpaintOptions options,
+            long timeoutMillis) throws InpaintingException {
+        while (true) {
+            InferenceQueue q = queue;
+            try {
+                return q.run(() -> {
+                    ModelHandle handle = acquireModel();
+                    try {
+                        return handle.inpainter().inpaint(picture.image(), holes.image(), options);
+                    } catch (InvalidInputException e) {
+                        throw new InvalidRequestException(e.getMessage(), e);
+                    } finally {
+                        handle.release();
+                    }
+                }, timeoutMillis);
+            } catch (InferenceQueue.RetiredException e) {
+                if (queue == q) {
+                    throw e;
+                }
+                // the queue was replaced by a configuration change between reading it and queueing: use the new one
+            }
+        }
+    }
+
+    private ModelHandle acquireModel() throws ModelUnavailableException {
+        while (true) {
+            ModelHandle handle = model.get();
+            if (handle == null) {
+                throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
+            }
+            if (handle.acquire()) {
+                return handle;
+            }
+            // retired between reading and acquiring: the new model is already in place
+        }
+    }
+
+    private static InpaintOptions engineOptions(InpaintingOptions o) throws InvalidRequestException {
+        if (o.getJpegQuality() < 1 || o.getJpegQuality() > 100) {
+            throw new InvalidRequestException("jpeg quality must be in 1..100, got " + o.getJpegQuality());
+        }
+        try {
+            return InpaintOptions.builder()
+                    .maskMode(InpaintOptions.MaskMode.valueOf(o.getMaskMode().name()))
+                    .threshold(o.getThreshold())
+                    .dilation(o.getDilation())
+                    .maxSide(o.getMaxSide())
+                    .contextMargin(o.getContextMargin())
+                    .feather(o.getFeather())
+                    .flow(o.isFlow())
+                    .build();
+        } catch (InvalidInputException e) {
+            throw new InvalidRequestException(e.getMessage(), e);
+        }
+    }
+
+    private static InpaintingResult encode(byte[] original, ImageCodec.Decoded picture, InpaintResult filled,
+            InpaintingOptions opts, long start) {
+        String format = ImageCodec.outputFormat(opts.getOutputFormat(), picture.format());
+        byte[] bytes = ImageCodec.encode(filled.image(), format, opts.getJpegQuality());
+        if (opts.isKeepMetadata() && format.equals(picture.format())) {
+            // getRGB converted other colour spaces to sRGB while decoding: their profile no longer describes the pixels
+            boolean keepColour = picture.image().getColorModel().getColorSpace().isCS_sRGB();
+            bytes = MetadataCopier.copy(original, bytes, format, keepColour);
+        }
+        byte[] flow = filled.flow().map(f -> ImageCodec.encode(f, "png", 100)).orElse(null);
+        return new InpaintingResult(bytes, ImageCodec.mimeType(format), filled.image().getWidth(),
+                filled.image().getHeight(), filled.holePixels(), filled.inferenceMillis(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), flow);
+    }
+
+    @Override
+    public AssetInpaintingResult inpaintAsset(AssetSource source, AssetTarget target, String renditionName,
+            InpaintingOptions options) throws InpaintingException {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        if (renditionName != null) {
+            checkRenditionName(renditionName);
+        }
+        String path = source.getPath();
+        byte[] original = read(source, true);
+        byte[] mask = read(source, false);
+        InpaintingResult result;
+        try {
+            result = inpaint(original, mask, options);
+        } catch (InvalidRequestException e) {
+            throw new InvalidRequestException(path + " (stored as " + source.getMimeType() + "): " + e.getMessage(), e);
+        }
+        String name = renditionName != null ? renditionName : DEFAULT_RENDITION_BASE + "." + result.getExtension();
+        try {
+            String location = target.writeRendition(name, result.getMimeType(), result.getImage());
+            LOG.info("Stored inpainted rendition {} of {} at {}", name, path, location);
+            return new AssetInpaintingResult(location, name, result);
+        } catch (IOException e) {
+            throw new InpaintingException("cannot store rendition " + name + " of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkRenditionName(String name) throws InvalidRequestException {
+        String n = name.trim();
+        if (n.isEmpty() || n.equals(".") || n.equals("..") || !n.equals(name) || n.matches(".*[/:\\[\\]|*\\\\].*")) {
+            throw new InvalidRequestException("\"" + name + "\" is not a valid rendition name: use a plain name"
+                    + " without / : [ ] | * \\ or surrounding spaces");
+        }
+        if (n.equalsIgnoreCase(ORIGINAL_RENDITION)) {
+            throw new InvalidRequestException("the original rendition is never overwritten; choose another name");
+        }
+    }
+
+    private static byte[] read(AssetSource source, boolean original) throws InpaintingException {
+        String what = original ? "original" : "mask";
+        try (InputStream in = original ? source.openOriginal() : source.openMask()) {
+            if (in == null) {
+                throw new InvalidRequestException(source.getPath() + " has no " + what);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new InpaintingException("cannot read the " + what + " of " + source.getPath() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ServiceStatus status() {
+        Config cfg = config;
+        InferenceQueue q = queue;
+        ModelHandle current = model.get();
+        long done = completed.get();
+        ServiceStatus.Builder b = ServiceStatus.builder()
+                .state(current == null ? ServiceStatus.State.UNAVAILABLE : ServiceStatus.State.READY)
+                .error(error)
+                .engine(current == null ? cfg.engine() : current.engine())
+                .device(current == null ? cfg.device() : current.device())
+                .queueLength(q.length())
+                .queueCapacity(q.capacity())
+                .inFlight(q.inFlight())
+                .completed(done)
+                .failed(failed.get())
+                .rejectedBusy(rejectedBusy.get())
+                .timedOut(timedOut.get())
+                .lastInferenceMillis(lastInferenceMillis.get())
+                .meanInferenceMillis(done == 0 ? 0 : totalInferenceMillis.get() / done)
+                .maxPixels(cfg.max_pixels())
+                .requestTimeoutMillis(cfg.request_timeout_ms());
+        if (current != null) {
+            ModelDescriptor d = current.descriptor();
+            b.modelName(d.name()).modelPath(d.file().toString()).modelTrainingStatus(d.training().status());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,123 @@
+package io.inpaint.service.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.inpaint.api.ModelUnavailableException;
+import io.inpaint.api.RequestTimeoutException;
+import io.inpaint.api.ServiceBusyException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The queue alone, with work that blocks on latches, so every case is deterministic. */
+class InferenceQueueTest {
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private InferenceQueue queue;
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (queue != null) {
+            queue.close(5_000);
+        }
+        callers.shutdownNow();
+    }
+
+    /** Occupies the worker until {@link #release} opens. */
+    private Future<String> blockWorker(long timeoutMillis) throws InterruptedException {
+        Future<String> running = callers.submit(() -> queue.run(() -> {
+            started.countDown();
+            release.await();
+            return "first";
+        }, timeoutMillis));
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+        return running;
+    }
+
+    @Test
+    void fullQueueIsRefusedAtOnce() throws Exception {
+        queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
+        Future<String> first = blockWorker(60_000);
+        Future<String> waiting = callers.submit(() -> queue.run(() -> "second", 60_000));
+        while (queue.length() < 1) {
+            Thread.sleep(5);
+        }
+        assertTrue(queue.isFull());
+        long start = System.nanoTime();
+        ServiceBusyException busy = assertThrows(ServiceBusyException.class, () -> queue.run(() -> "third", 60_000));
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 500, "busy must be immediate");
+        assertTrue(busy.getRetryAfterSeconds() >= 1);
+        assertEquals(1, queue.inFlight());
+        release.countDown();
+        assertEquals("first", first.get(5, TimeUnit.SECONDS));
+        assertEquals("second", waiting.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void workStillWaitingAtItsDeadlineIsDroppedUnrun() throws Exception {
+        queue = new InferenceQueue(4, "test-worker", getClass().getClassLoader());
+        Future<String> first = blockWorker(60_000);
+        AtomicBoolean ran = new AtomicBoolean();
+        long start = System.nanoTime();
+        assertThrows(RequestTimeoutException.class, () -> queue.run(() -> {
+            ran.set(true);
+            return "late";
+        }, 200));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= 190 && waited < 2_000, "dropped at its deadline, after " + waited + " ms");
+        assertEquals(0, queue.length(), "the dropped work leaves the queue");
+        release.countDown();
+        assertEquals("first", first.get(5, TimeUnit.SECONDS));
+        assertEquals("next", queue.run(() -> "next", 5_000));
+        assertFalse(ran.get());
+    }
+
+    @Test
+    void runningWorkIsWaitedForPastTheDeadline() throws Exception {
+        queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
+        Future<String> first = blockWorker(100);
+        Thread.sleep(300);
+        release.countDown();
+        assertEquals("first", first.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void retiredQueueRunsWhatItHoldsButTakesNoMore() throws Exception {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        Future<String> first = blockWorker(60_000);
+        Future<String> waiting = callers.submit(() -> queue.run(() -> "queued", 60_000));
+        while (queue.length() < 1) {
+            Thread.sleep(5);
+        }
+        queue.retire();
+        assertThrows(InferenceQueue.RetiredException.class, () -> queue.run(() -> "new", 60_000));
+        release.countDown();
+        assertEquals("first", first.get(5, TimeUnit.SECONDS));
+        assertEquals("queued", waiting.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closeFailsQueuedWork() throws Exception {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        blockWorker(60_000);
+        Future<String> waiting = callers.submit(() -> queue.run(() -> "queued", 60_000));
+        while (queue.length() < 1) {
+            Thread.sleep(5);
+        }
+        callers.submit(() -> queue.close(5_000));
+        Exception e = assertThrows(Exception.class, () -> waiting.get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof ModelUnavailableException, String.valueOf(e.getCause()));
+    }
+}

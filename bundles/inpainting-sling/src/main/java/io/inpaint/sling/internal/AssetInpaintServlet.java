@@ -1,0 +1,133 @@
+package io.inpaint.sling.internal;
+
+import java.io.IOException;
+
+import javax.servlet.Servlet;
+
+import org.apache.sling.api.SlingHttpServletRequest;
+import org.apache.sling.api.SlingHttpServletResponse;
+import org.apache.sling.api.resource.PersistenceException;
+import org.apache.sling.api.resource.Resource;
+import org.apache.sling.api.resource.ResourceResolver;
+import org.apache.sling.api.servlets.HttpConstants;
+import org.apache.sling.api.servlets.SlingAllMethodsServlet;
+import org.apache.sling.event.jobs.JobManager;
+import org.apache.sling.servlets.annotations.SlingServletResourceTypes;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import io.inpaint.api.AssetInpaintingResult;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingResult;
+
+/**
+ * Inpainting on an asset or file in the repository:
+ * <ul>
+ * <li>{@code POST <asset>.inpaint.<ext>} with a mask (uploaded part {@code mask}, or {@code maskPath} naming a file
+ * or asset in the repository) and options: answers the inpainted picture in the asset's format; with
+ * {@code store=true} writes it as a new rendition instead (see {@link Asset}) and answers 201 with JSON saying
+ * where;</li>
+ * <li>{@code GET <asset>.inpaint.json}: the model service's status;</li>
+ * <li>{@code GET <asset>.inpaint-job.json}: the asset's ingestion jobs.</li>
+ * </ul>
+ * A POST to a path where nothing is gets its 404 from {@link MissingAssetFilter}.
+ */
+@Component(service = Servlet.class)
+@SlingServletResourceTypes(
+        resourceTypes = {Asset.DAM_ASSET, Asset.NT_FILE},
+        selectors = {AssetInpaintServlet.SELECTOR, AssetInpaintServlet.JOB_SELECTOR},
+        extensions = {"json", "png", "jpg", "jpeg", "gif", "bmp"},
+        methods = {HttpConstants.METHOD_GET, HttpConstants.METHOD_POST})
+public class AssetInpaintServlet extends SlingAllMethodsServlet {
+
+    static final String SELECTOR = "inpaint";
+    static final String JOB_SELECTOR = "inpaint-job";
+    private static final long serialVersionUID = 1L;
+
+    @Reference
+    private transient InpaintSupport support;
+
+    @Reference
+    private transient JobManager jobManager;
+
+    @Override
+    protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
+        Resource resource = request.getResource();
+        try {
+            support.requireUser(request);
+        } catch (HttpError e) {
+            Json.sendError(response, e);
+            return;
+        }
+        if (JOB_SELECTOR.equals(request.getRequestPathInfo().getSelectorString())) {
+            Reports.jobs(jobManager, resource.getPath()).send(response, 200);
+        } else {
+            Reports.status(support.service().status()).put("asset", resource.getPath()).send(response, 200);
+        }
+    }
+
+    @Override
+    protected void doPost(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
+        ResourceResolver resolver = request.getResourceResolver();
+        try {
+            support.requireUser(request);
+            if (!SELECTOR.equals(request.getRequestPathInfo().getSelectorString())) {
+                throw new HttpError(405, "POST " + SELECTOR + ", not " + JOB_SELECTOR);
+            }
+            Asset asset = Asset.of(request.getResource());
+            if (asset == null) {
+                throw new HttpError(404, "no image asset or file at " + request.getResource().getPath());
+            }
+            boolean store = InpaintSupport.flag(request, "store");
+            // refuse before the upload is read or the model is queued for
+            if (store && !asset.mayWriteRendition(resolver, "inpainted-probe")) {
+                throw new HttpError(403, "no permission to add a rendition to " + asset.path());
+            }
+            support.checkContentLength(request);
+            InpaintingOptions options = InpaintSupport.options(request);
+            byte[] mask = mask(request);
+            if (store) {
+                AssetInpaintingResult stored = support.inpaint(asset, mask, options);
+                resolver.commit();
+                InpaintingResult result = stored.getResult();
+                response.setHeader("Location", request.getContextPath() + stored.getLocation());
+                new Json().put("asset", asset.path())
+                        .put("rendition", stored.getLocation())
+                        .put("mimeType", result.getMimeType())
+                        .put("width", result.getWidth())
+                        .put("height", result.getHeight())
+                        .put("holePixels", result.getHolePixels())
+                        .put("inferenceMillis", result.getInferenceMillis())
+                        .put("totalMillis", result.getTotalMillis())
+                        .send(response, 201);
+            } else {
+                byte[] image = support.read(asset.openOriginal(), "asset " + asset.path());
+                InpaintingResult result = support.inpaint(image, mask, options);
+                Images.send(response, result, options.isFlow());
+            }
+        } catch (HttpError e) {
+            resolver.revert();
+            Json.sendError(response, e);
+        } catch (PersistenceException e) {
+            resolver.revert();
+            Json.sendError(response, new HttpError(500, "cannot save the rendition: " + e.getMessage()));
+        }
+    }
+
+    /** The mask: an uploaded part {@code mask}, or the file or asset at {@code maskPath}. */
+    private byte[] mask(SlingHttpServletRequest request) throws HttpError {
+        byte[] uploaded = support.upload(request, "mask");
+        if (uploaded != null) {
+            return uploaded;
+        }
+        String maskPath = request.getParameter("maskPath");
+        if (maskPath == null || maskPath.isBlank()) {
+            throw new HttpError(400, "no mask: upload it as part 'mask' or name it with 'maskPath'");
+        }
+        Asset mask = Asset.of(request.getResourceResolver().getResource(maskPath));
+        if (mask == null) {
+            throw new HttpError(404, "no mask file or asset at " + maskPath);
+        }
+        return support.read(mask.openOriginal(), "mask " + maskPath);
+    }
+}

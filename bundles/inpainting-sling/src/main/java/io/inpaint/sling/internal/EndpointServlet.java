@@ -1,0 +1,75 @@
+package io.inpaint.sling.internal;
+
+import java.io.IOException;
+
+import javax.servlet.Servlet;
+
+import org.apache.sling.api.SlingHttpServletRequest;
+import org.apache.sling.api.SlingHttpServletResponse;
+import org.apache.sling.api.servlets.SlingAllMethodsServlet;
+import org.apache.sling.event.jobs.JobManager;
+import org.apache.sling.servlets.annotations.SlingServletPaths;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import io.inpaint.api.InpaintingOptions;
+
+/**
+ * The plain endpoint for scripts and other systems, which needs nothing in the repository:
+ * <ul>
+ * <li>{@code POST /bin/inpaint} with uploaded parts {@code image} and {@code mask} (and the options of
+ * {@link InpaintSupport#options}): answers the inpainted picture in the image's format;</li>
+ * <li>{@code GET /bin/inpaint.status.json}: the model service's status;</li>
+ * <li>{@code GET /bin/inpaint.jobs.json?path=<image>}: the ingestion jobs of an image.</li>
+ * </ul>
+ */
+@Component(service = Servlet.class)
+@SlingServletPaths(EndpointServlet.PATH)
+public class EndpointServlet extends SlingAllMethodsServlet {
+
+    static final String PATH = "/bin/inpaint";
+    private static final long serialVersionUID = 1L;
+
+    @Reference
+    private transient InpaintSupport support;
+
+    @Reference
+    private transient JobManager jobManager;
+
+    @Override
+    protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
+        try {
+            support.requireUser(request);
+        } catch (HttpError e) {
+            Json.sendError(response, e);
+            return;
+        }
+        if ("jobs".equals(request.getRequestPathInfo().getSelectorString())) {
+            String path = request.getParameter("path");
+            if (path == null || path.isBlank()) {
+                Json.sendError(response, new HttpError(400, "name the image with ?path="));
+            } else {
+                Reports.jobs(jobManager, path).send(response, 200);
+            }
+        } else {
+            Reports.status(support.service().status()).send(response, 200);
+        }
+    }
+
+    @Override
+    protected void doPost(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
+        try {
+            support.requireUser(request);
+            support.checkContentLength(request);
+            InpaintingOptions options = InpaintSupport.options(request);
+            byte[] image = support.upload(request, "image");
+            byte[] mask = support.upload(request, "mask");
+            if (image == null || mask == null) {
+                throw new HttpError(400, "POST multipart/form-data with the files 'image' and 'mask'");
+            }
+            Images.send(response, support.inpaint(image, mask, options), options.isFlow());
+        } catch (HttpError e) {
+            Json.sendError(response, e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.inpaint.sling.internal;
+
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.ModelUnavailableException;
+import io.inpaint.api.RequestTimeoutException;
+import io.inpaint.api.ServiceBusyException;
+
+/** A request that is answered with an HTTP error status and a short message for the caller. */
+final class HttpError extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final long retryAfterSeconds;
+
+    HttpError(int status, String message) {
+        this(status, message, 0, null);
+    }
+
+    private HttpError(int status, String message, long retryAfterSeconds, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    int status() {
+        return status;
+    }
+
+    /** Seconds for a {@code Retry-After} header, 0 for none. */
+    long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** Maps the service's errors to what an HTTP caller should see. */
+    static HttpError of(InpaintingException e) {
+        if (e instanceof InvalidRequestException) {
+            return new HttpError(400, e.getMessage(), 0, e);
+        }
+        if (e instanceof ServiceBusyException) {
+            return new HttpError(503, e.getMessage(), ((ServiceBusyException) e).getRetryAfterSeconds(), e);
+        }
+        if (e instanceof RequestTimeoutException) {
+            // the request was never run: safe to repeat, so say when
+            return new HttpError(504, e.getMessage(), 5, e);
+        }
+        if (e instanceof ModelUnavailableException) {
+            return new HttpError(503, e.getMessage(), 30, e);
+        }
+        return new HttpError(500, "inpainting failed: " + e.getMessage(), 0, e);
+    }
+}

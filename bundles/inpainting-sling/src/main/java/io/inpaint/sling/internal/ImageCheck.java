@@ -1,0 +1,171 @@
+package io.inpaint.sling.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.mime.MimeTypes;
+
+/**
+ * Decides from the bytes alone whether an upload is an image the service can take, before anything is decoded:
+ * the type by Apache Tika's magic detection (never the name or the Content-Type header), the size from the
+ * header, and whether the file is complete.
+ */
+final class ImageCheck {
+
+    /** Types that pass, with the format name the JDK's ImageIO readers know them by. */
+    private static final Map<String, String> SUPPORTED = Map.of(
+            "image/png", "png",
+            "image/jpeg", "jpeg",
+            "image/gif", "gif",
+            "image/bmp", "bmp");
+
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    /** What a checked upload is. */
+    static final class Info {
+        final String mimeType;
+        final int width;
+        final int height;
+
+        Info(String mimeType, int width, int height) {
+            this.mimeType = mimeType;
+            this.width = width;
+            this.height = height;
+        }
+
+        /** The file extension for the type: png, jpeg, gif, bmp. */
+        String extension() {
+            return SUPPORTED.get(mimeType);
+        }
+    }
+
+    private final long maxPixels;
+    private final int maxSide;
+
+    ImageCheck(long maxPixels, int maxSide) {
+        this.maxPixels = maxPixels;
+        this.maxSide = maxSide;
+    }
+
+    /**
+     * @param what how to call the data in messages, e.g. "image" or "mask /content/dam/x.mask.png"
+     * @throws HttpError 400 for anything that is not a complete supported image, 413 for one too large to decode
+     */
+    Info check(byte[] data, String what) throws HttpError {
+        if (data.length == 0) {
+            throw new HttpError(400, "the " + what + " is empty (0 bytes)");
+        }
+        String mime = detect(data);
+        String format = SUPPORTED.get(mime);
+        if (format == null) {
+            throw new HttpError(400, "the " + what + " is " + mime + " by its content, not a supported image"
+                    + " (PNG, JPEG, GIF or BMP)");
+        }
+        int[] size = headerSize(data, format, what);
+        long pixels = (long) size[0] * size[1];
+        if (size[0] > maxSide || size[1] > maxSide || pixels > maxPixels) {
+            throw new HttpError(413, "the " + what + " is " + size[0] + "x" + size[1] + " pixels by its header;"
+                    + " at most " + maxSide + " pixels a side and " + maxPixels + " pixels in all are accepted");
+        }
+        if (!complete(data, format)) {
+            throw new HttpError(400, "the " + what + " is truncated or damaged: its " + format.toUpperCase()
+                    + " data ends before the end marker");
+        }
+        return new Info(mime, size[0], size[1]);
+    }
+
+    private static String detect(byte[] data) throws HttpError {
+        // no resource name in the metadata: Tika then goes by magic bytes only
+        try (InputStream in = TikaInputStream.get(data)) {
+            return MimeTypes.getDefaultMimeTypes().detect(in, new Metadata()).getBaseType().toString();
+        } catch (IOException e) {
+            throw new HttpError(400, "cannot detect the type of the upload: " + e.getMessage());
+        }
+    }
+
+    /** Width and height from the header only: ImageIO readers parse no pixel data for these calls. */
+    private static int[] headerSize(byte[] data, String format, String what) throws HttpError {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+        if (!readers.hasNext()) {
+            throw new HttpError(400, "no decoder for " + format + " images here");
+        }
+        ImageReader reader = readers.next();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+            reader.setInput(in, true, true);
+            return new int[] {reader.getWidth(0), reader.getHeight(0)};
+        } catch (IOException | RuntimeException e) {
+            throw new HttpError(400, "the " + what + " has a damaged " + format.toUpperCase() + " header: "
+                    + e.getMessage());
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * Whether the file reaches its format's end marker. Decoders do not all notice a cut-off file (the JPEG reader
+     * fills the rest grey and only warns), so this is checked on the structure instead.
+     */
+    static boolean complete(byte[] data, String format) {
+        switch (format) {
+            case "png":
+                return pngComplete(data);
+            case "jpeg":
+                return endsWith(data, (byte) 0xff, (byte) 0xd9);
+            case "gif":
+                return endsWith(data, (byte) 0x3b);
+            case "bmp":
+                return data.length >= 6 && (data[2] & 0xffL | (data[3] & 0xffL) << 8 | (data[4] & 0xffL) << 16
+                        | (data[5] & 0xffL) << 24) <= data.length;
+            default:
+                return false;
+        }
+    }
+
+    /** Walks the chunks (length, type, data, CRC) up to IEND; false when one runs past the end. */
+    private static boolean pngComplete(byte[] data) {
+        if (data.length < PNG_SIGNATURE.length) {
+            return false;
+        }
+        long pos = PNG_SIGNATURE.length;
+        while (pos + 8 <= data.length) {
+            int p = (int) pos;
+            long length = (data[p] & 0xffL) << 24 | (data[p + 1] & 0xffL) << 16 | (data[p + 2] & 0xffL) << 8
+                    | data[p + 3] & 0xffL;
+            boolean iend = data[p + 4] == 'I' && data[p + 5] == 'E' && data[p + 6] == 'N' && data[p + 7] == 'D';
+            pos += 12 + length;
+            if (pos > data.length) {
+                return false;
+            }
+            if (iend) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean endsWith(byte[] data, byte... tail) {
+        // trailing zero padding (some cameras and tools add it) does not make a file incomplete
+        int end = data.length;
+        while (end > 0 && data[end - 1] == 0) {
+            end--;
+        }
+        if (end < tail.length) {
+            return false;
+        }
+        for (int i = 0; i < tail.length; i++) {
+            if (data[end - tail.length + i] != tail[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,79 @@
+package io.inpaint.sling.internal;
+
+import java.util.Map;
+
+import org.apache.sling.api.resource.LoginException;
+import org.apache.sling.api.resource.PersistenceException;
+import org.apache.sling.api.resource.ResourceResolver;
+import org.apache.sling.api.resource.ResourceResolverFactory;
+import org.apache.sling.event.jobs.Job;
+import org.apache.sling.event.jobs.consumer.JobExecutionContext;
+import org.apache.sling.event.jobs.consumer.JobExecutionResult;
+import org.apache.sling.event.jobs.consumer.JobExecutor;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.inpaint.api.AssetInpaintingResult;
+import io.inpaint.api.InpaintingOptions;
+
+/**
+ * The ingestion step: inpaints one image with its mask and stores the result as a rendition, as the service user
+ * mapped to sub-service {@value #SUBSERVICE}. Bad input is cancelled at once; anything else (model busy, timed out,
+ * not loaded, a failed save) fails the attempt, and the job queue retries it.
+ */
+@Component(service = JobExecutor.class, property = JobExecutor.PROPERTY_TOPICS + "=" + IngestJobExecutor.TOPIC)
+public class IngestJobExecutor implements JobExecutor {
+
+    /** The job topic; its queue is configured in the feature (ordered, one at a time, retries). */
+    public static final String TOPIC = "io/inpaint/ingest";
+
+    static final String SUBSERVICE = "ingest";
+    static final String PROP_IMAGE = "image";
+    static final String PROP_MASK = "mask";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestJobExecutor.class);
+
+    @Reference
+    private ResourceResolverFactory resolverFactory;
+
+    @Reference
+    private InpaintSupport support;
+
+    @Override
+    public JobExecutionResult process(Job job, JobExecutionContext context) {
+        String imagePath = job.getProperty(PROP_IMAGE, String.class);
+        String maskPath = job.getProperty(PROP_MASK, String.class);
+        try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
+                Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
+            Asset image = Asset.of(resolver.getResource(imagePath));
+            Asset mask = Asset.of(resolver.getResource(maskPath));
+            if (image == null || mask == null) {
+                return cancel(context, job, (image == null ? imagePath : maskPath) + " is gone or not a file");
+            }
+            byte[] maskData = support.read(mask.openOriginal(), "mask " + maskPath);
+            AssetInpaintingResult result = support.inpaint(image, maskData, InpaintingOptions.defaults());
+            resolver.commit();
+            LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), imagePath, result.getLocation(),
+                    result.getResult().getTotalMillis());
+            return context.result().message(result.getLocation()).succeeded();
+        } catch (HttpError e) {
+            if (e.status() == 400 || e.status() == 404 || e.status() == 413) {
+                return cancel(context, job, e.getMessage());
+            }
+            LOG.warn("job {}: attempt {} for {} failed, the queue retries: {}", job.getId(), job.getRetryCount() + 1,
+                    imagePath, e.getMessage());
+            return context.result().message(e.getMessage()).failed();
+        } catch (LoginException | PersistenceException | RuntimeException e) {
+            LOG.warn("job {}: attempt {} for {} failed, the queue retries", job.getId(), job.getRetryCount() + 1,
+                    imagePath, e);
+            return context.result().message(e.toString()).failed();
+        }
+    }
+
+    private static JobExecutionResult cancel(JobExecutionContext context, Job job, String why) {
+        LOG.warn("job {}: cancelled, not retried: {}", job.getId(), why);
+        return context.result().message(why).cancelled();
+    }
+}

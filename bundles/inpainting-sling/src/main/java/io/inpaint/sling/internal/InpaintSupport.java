@@ -1,0 +1,248 @@
+package io.inpaint.sling.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+import org.apache.sling.api.SlingHttpServletRequest;
+import org.apache.sling.api.request.RequestParameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import io.inpaint.api.AssetInpaintingResult;
+import io.inpaint.api.AssetSource;
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingResult;
+import io.inpaint.api.InpaintingService;
+
+/**
+ * The limits and request parsing the servlets and the ingestion job share, so that every entry point refuses the
+ * same inputs with the same messages.
+ */
+@Component(service = InpaintSupport.class)
+@Designate(ocd = InpaintSupport.Config.class)
+public class InpaintSupport {
+
+    @ObjectClassDefinition(name = "Inpaint - Upload limits",
+            description = "What the inpainting servlets and the ingestion job accept, checked before any decoding.")
+    public @interface Config {
+        @AttributeDefinition(name = "Largest file", description = "Bytes per image or mask; larger ones get 413.")
+        long max_file_bytes() default 50L * 1024 * 1024;
+
+        @AttributeDefinition(name = "Most pixels", description = "Width times height by the header; more gets 413.")
+        long max_pixels() default 16_777_216L;
+
+        @AttributeDefinition(name = "Longest side", description = "Pixels on either side by the header.")
+        int max_side() default 16_384;
+
+        @AttributeDefinition(name = "Allow anonymous",
+                description = "Let anonymous requests inpaint and read the status; storing still needs write access.")
+        boolean allow_anonymous() default false;
+    }
+
+    @Reference
+    private InpaintingService service;
+
+    private volatile Config config;
+    private volatile ImageCheck imageCheck;
+
+    @Activate
+    @Modified
+    void activate(Config config) {
+        this.config = config;
+        this.imageCheck = new ImageCheck(config.max_pixels(), config.max_side());
+    }
+
+    InpaintingService service() {
+        return service;
+    }
+
+    ImageCheck.Info check(byte[] data, String what) throws HttpError {
+        return imageCheck.check(data, what);
+    }
+
+    /** Checks both uploads, then inpaints them; the result has the image's format. */
+    InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) throws HttpError {
+        ImageCheck.Info info = check(image, "image");
+        checkMask(mask, info);
+        try {
+            return service.inpaint(image, mask, options);
+        } catch (InpaintingException e) {
+            throw HttpError.of(e);
+        }
+    }
+
+    /**
+     * Checks the asset's original and the mask, then inpaints the asset into a new rendition
+     * {@code inpainted-<millis>.<ext>} through the asset's own resolver, uncommitted: the caller commits or reverts.
+     */
+    AssetInpaintingResult inpaint(Asset asset, byte[] mask, InpaintingOptions options) throws HttpError {
+        byte[] image = read(asset.openOriginal(), "asset " + asset.path());
+        ImageCheck.Info info = check(image, "asset " + asset.path());
+        checkMask(mask, info);
+        String rendition = renditionName(info);
+        AssetSource source = new AssetSource() {
+            @Override
+            public String getPath() {
+                return asset.path();
+            }
+
+            @Override
+            public String getMimeType() {
+                return asset.mimeType();
+            }
+
+            @Override
+            public InputStream openOriginal() {
+                return new ByteArrayInputStream(image);
+            }
+
+            @Override
+            public InputStream openMask() {
+                return new ByteArrayInputStream(mask);
+            }
+        };
+        try {
+            return service.inpaintAsset(source, asset.target(), rendition, options);
+        } catch (InpaintingException e) {
+            throw HttpError.of(e);
+        }
+    }
+
+    static String renditionName(ImageCheck.Info image) {
+        return "inpainted-" + System.currentTimeMillis() + "." + image.extension();
+    }
+
+    /**
+     * Sizes are compared before the model is queued for. The header gives the stored size, and a mask is drawn on
+     * the upright picture, so a quarter-turned size passes too: the service compares the upright sizes exactly.
+     */
+    private void checkMask(byte[] mask, ImageCheck.Info image) throws HttpError {
+        ImageCheck.Info info = check(mask, "mask");
+        boolean same = info.width == image.width && info.height == image.height;
+        boolean turned = info.width == image.height && info.height == image.width;
+        if (!same && !turned) {
+            throw new HttpError(400, "the mask is " + info.width + "x" + info.height + " but the image is "
+                    + image.width + "x" + image.height + "; they must have the same size");
+        }
+    }
+
+    /**
+     * 403 for anonymous callers unless configured otherwise: inpainting costs seconds of CPU, and the status names
+     * files on the server.
+     */
+    void requireUser(SlingHttpServletRequest request) throws HttpError {
+        String user = request.getResourceResolver().getUserID();
+        if (!config.allow_anonymous() && (user == null || "anonymous".equals(user))) {
+            throw new HttpError(403, "anonymous requests are not allowed here: log in");
+        }
+    }
+
+    /** Refuses a body that cannot hold two files within the limit before Sling parses (and spools) it. */
+    void checkContentLength(SlingHttpServletRequest request) throws HttpError {
+        long limit = 2 * config.max_file_bytes() + 1024 * 1024;
+        if (request.getContentLengthLong() > limit) {
+            throw new HttpError(413, "the request body has " + request.getContentLengthLong()
+                    + " bytes; at most " + limit + " are accepted");
+        }
+    }
+
+    /** The uploaded file in multipart part {@code name}, or null when there is none. */
+    byte[] upload(SlingHttpServletRequest request, String name) throws HttpError {
+        RequestParameter part = request.getRequestParameter(name);
+        if (part == null) {
+            return null;
+        }
+        if (part.isFormField()) {
+            throw new HttpError(400, "'" + name + "' must be an uploaded file (multipart/form-data), not a text field");
+        }
+        if (part.getSize() > config.max_file_bytes()) {
+            throw new HttpError(413, "the " + name + " has " + part.getSize() + " bytes; at most "
+                    + config.max_file_bytes() + " are accepted");
+        }
+        try (InputStream in = part.getInputStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new HttpError(400, "cannot read the uploaded " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Reads a repository binary, refusing it with 413 once it passes the limit. */
+    byte[] read(InputStream in, String what) throws HttpError {
+        long max = config.max_file_bytes();
+        try (in) {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (data.length > max) {
+                throw new HttpError(413, "the " + what + " has more than " + max + " bytes");
+            }
+            return data;
+        } catch (IOException e) {
+            throw new HttpError(500, "cannot read the " + what + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Options from request parameters: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
+     * {@code feather}, {@code maskMode} (auto, luminance, alpha), {@code jpegQuality}, {@code keepMetadata},
+     * {@code flow}. Ranges are checked by the service.
+     */
+    static InpaintingOptions options(SlingHttpServletRequest request) throws HttpError {
+        InpaintingOptions.Builder b = InpaintingOptions.builder();
+        Integer v;
+        if ((v = intParam(request, "threshold")) != null) {
+            b.threshold(v);
+        }
+        if ((v = intParam(request, "dilate")) != null) {
+            b.dilation(v);
+        }
+        if ((v = intParam(request, "maxSide")) != null) {
+            b.maxSide(v);
+        }
+        if ((v = intParam(request, "contextMargin")) != null) {
+            b.contextMargin(v);
+        }
+        if ((v = intParam(request, "feather")) != null) {
+            b.feather(v);
+        }
+        if ((v = intParam(request, "jpegQuality")) != null) {
+            b.jpegQuality(v);
+        }
+        String mode = request.getParameter("maskMode");
+        if (mode != null) {
+            try {
+                b.maskMode(InpaintingOptions.MaskMode.valueOf(mode.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new HttpError(400, "maskMode must be auto, luminance or alpha, got '" + mode + "'");
+            }
+        }
+        String keep = request.getParameter("keepMetadata");
+        if (keep != null) {
+            b.keepMetadata(Boolean.parseBoolean(keep));
+        }
+        return b.flow(flag(request, "flow")).build();
+    }
+
+    static boolean flag(SlingHttpServletRequest request, String name) {
+        String value = request.getParameter(name);
+        return value != null && ("true".equalsIgnoreCase(value) || "1".equals(value) || "on".equalsIgnoreCase(value));
+    }
+
+    private static Integer intParam(SlingHttpServletRequest request, String name) throws HttpError {
+        String value = request.getParameter(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, name + " must be a whole number, got '" + value + "'");
+        }
+    }
+}

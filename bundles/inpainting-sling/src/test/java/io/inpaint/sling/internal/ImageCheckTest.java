@@ -1,0 +1,85 @@
+package io.inpaint.sling.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+
+class ImageCheckTest {
+
+    private final ImageCheck check = new ImageCheck(16_777_216L, 16_384);
+
+    @Test
+    void acceptsRealImagesByContentWhateverTheirName() throws IOException, HttpError {
+        for (String format : new String[] {"png", "jpeg", "gif", "bmp"}) {
+            ImageCheck.Info info = check.check(encode(format, 64, 48), "image");
+            assertEquals("image/" + format, info.mimeType);
+            assertEquals(64, info.width);
+            assertEquals(48, info.height);
+        }
+    }
+
+    @Test
+    void refusesWhatIsNotAnImage() {
+        HttpError e = assertThrows(HttpError.class,
+                () -> check.check("just text, named photo.png".getBytes(StandardCharsets.UTF_8), "image"));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("text/plain"), e.getMessage());
+        assertEquals(400, assertThrows(HttpError.class, () -> check.check(new byte[0], "mask")).status());
+    }
+
+    @Test
+    void refusesTruncatedFiles() throws IOException {
+        for (String format : new String[] {"png", "jpeg"}) {
+            byte[] whole = encode(format, 200, 100);
+            HttpError e = assertThrows(HttpError.class,
+                    () -> check.check(Arrays.copyOf(whole, whole.length * 2 / 3), "image"));
+            assertEquals(400, e.status());
+            assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesAbsurdSizesFromTheHeaderAlone() {
+        HttpError e = assertThrows(HttpError.class, () -> check.check(pngHeader(50_000, 50_000), "image"));
+        assertEquals(413, e.status());
+        assertTrue(e.getMessage().contains("50000x50000"), e.getMessage());
+    }
+
+    /** A PNG whose IHDR claims the size, followed by nothing: decoding it would need gigabytes. */
+    static byte[] pngHeader(int width, int height) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 25);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        b.putInt(13);
+        int start = b.position();
+        b.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), start, 17);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    private static byte[] encode(String format, int w, int h) throws IOException {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                image.setRGB(x, y, (x * 255 / w) << 16 | (y * 255 / h) << 8 | (x ^ y) & 0xff);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,214 @@
+package io.inpaint.it;
+
+import static org.apache.sling.testing.paxexam.SlingOptions.slingDiscoveryStandalone;
+import static org.apache.sling.testing.paxexam.SlingOptions.slingEvent;
+import static org.apache.sling.testing.paxexam.SlingOptions.slingQuickstartOakTar;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
+import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.factoryConfiguration;
+import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
+
+import java.util.Collection;
+import java.util.Map;
+
+import javax.inject.Inject;
+import javax.servlet.Servlet;
+
+import org.apache.sling.event.jobs.Job;
+import org.apache.sling.event.jobs.JobManager;
+import org.apache.sling.testing.paxexam.TestSupport;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingResult;
+import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.ServiceStatus;
+
+/**
+ * The four bundles in a Sling quickstart (Oak segment-tar): the model service itself, the plain endpoint over HTTP,
+ * and an ingestion job started by files arriving in the inbox.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class InpaintingPaxExamIT extends TestSupport {
+
+    private static final String TOPIC = "io/inpaint/ingest";
+    private static final String INBOX = "/content/dam/inpaint-inbox";
+
+    @Inject
+    @Filter(timeout = 300_000)
+    private InpaintingService service;
+
+    /** Waiting for this is what waits for Sling and our bundle to come up. */
+    @Inject
+    @Filter(value = "(sling.servlet.paths=/bin/inpaint)", timeout = 300_000)
+    private Servlet endpoint;
+
+    @Inject
+    private JobManager jobManager;
+
+    @Configuration
+    public Option[] configuration() {
+        String djlCache = System.getProperty("djl.cache.dir");
+        return options(
+                baseConfiguration(),
+                slingQuickstartOakTar(workingDirectory(), findFreePort()),
+                slingEvent(),
+                // jobs are only assigned once a topology is known
+                slingDiscoveryStandalone(),
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("INFO"),
+                // unpack the engine's natives once for all runs
+                systemProperty("DJL_CACHE_DIR").value(djlCache),
+                systemProperty("ENGINE_CACHE_DIR").value(djlCache),
+                vmOption("-Xmx2g"),
+                vmOption("--add-opens=java.base/java.lang=ALL-UNNAMED"),
+                mavenBundle().groupId("org.apache.tika").artifactId("tika-core").versionAsInProject(),
+                testBundle("api.bundle"),
+                // a fragment: installed, attached to the service bundle, never started
+                bundle("file:" + System.getProperty("natives.bundle")).noStart(),
+                testBundle("service.bundle"),
+                testBundle("sling.bundle"),
+                factoryConfiguration("org.apache.sling.jcr.repoinit.RepositoryInitializer")
+                        .put("scripts", new String[] {String.join("\n",
+                                "create path (sling:OrderedFolder) /content/dam/inpaint-inbox",
+                                "create service user inpaint-service with path system/inpaint",
+                                "set ACL for inpaint-service",
+                                "    allow jcr:read,rep:write on /content/dam",
+                                "end")})
+                        .asOption(),
+                factoryConfiguration("org.apache.sling.serviceusermapping.impl.ServiceUserMapperImpl.amended")
+                        .put("user.mapping", new String[] {"io.inpaint.sling:ingest=[inpaint-service]"})
+                        .asOption(),
+                factoryConfiguration("org.apache.sling.event.jobs.QueueConfiguration")
+                        .put("queue.name", "Inpaint ingestion")
+                        .put("queue.topics", new String[] {TOPIC})
+                        .put("queue.type", "ORDERED")
+                        .put("queue.maxparallel", 1.0)
+                        .put("queue.retries", 3)
+                        .put("queue.keepJobs", true)
+                        .asOption(),
+                newConfiguration("org.apache.sling.event.impl.jobs.jcr.PersistenceHandler")
+                        .put("startup.delay", 3L)
+                        .asOption());
+    }
+
+    @Test
+    public void modelServiceLoadsTheShippedModelAndInpaints() throws Exception {
+        ServiceStatus status = awaitReady();
+        assertEquals(ServiceStatus.State.READY, status.getState());
+        InpaintingResult result = service.inpaint(TestImages.photoPng(), TestImages.maskPng(),
+                InpaintingOptions.defaults());
+        assertEquals("image/png", result.getMimeType());
+        int[] changed = TestImages.compare(TestImages.photo(), TestImages.decode(result.getImage()), 0);
+        assertEquals("pixels changed outside the hole", 0, changed[0]);
+        assertTrue("hole pixels changed: " + changed[1], changed[1] > TestImages.HOLE[2] * TestImages.HOLE[3] / 2);
+        assertTrue(service.status().getCompleted() >= 1);
+        try {
+            service.inpaint(TestImages.photoPng(), TestImages.encode(TestImages.mask(100, 100, false), "png"), null);
+            throw new AssertionError("a mask of another size was accepted");
+        } catch (InvalidRequestException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("100"));
+        }
+    }
+
+    @Test
+    public void endpointAnswersOverHttp() throws Exception {
+        awaitReady();
+        Http admin = new Http("http://localhost:" + httpPort(), "admin", "admin");
+        Http.Response ok = awaitServlet(admin);
+        assertEquals(ok.toString(), 200, ok.status);
+        assertEquals("image/png", ok.contentType);
+        assertEquals(TestImages.WIDTH, TestImages.decode(ok.body).getWidth());
+
+        Http.Response notImage = admin.post("/bin/inpaint", new Http.Form()
+                .file("image", "photo.png", "not a picture".getBytes("UTF-8"))
+                .file("mask", "mask.png", TestImages.maskPng()));
+        assertEquals(notImage.toString(), 400, notImage.status);
+        assertTrue(notImage.text(), notImage.text().contains("\"error\""));
+
+        Http.Response anonymous = admin.anonymous().post("/bin/inpaint", photoAndMask());
+        assertEquals(anonymous.toString(), 403, anonymous.status);
+
+        Http.Response status = admin.get("/bin/inpaint.status.json");
+        assertEquals(200, status.status);
+        assertTrue(status.text(), status.text().contains("\"state\":\"READY\""));
+    }
+
+    @Test
+    public void filesArrivingInTheInboxAreInpaintedByAJob() throws Exception {
+        awaitReady();
+        Http admin = new Http("http://localhost:" + httpPort(), "admin", "admin");
+        awaitServlet(admin);
+        String name = "pax-" + System.currentTimeMillis();
+        Http.Response upload = admin.post(INBOX, new Http.Form()
+                .file(name + ".png", name + ".png", TestImages.photoPng())
+                .file(name + ".mask.png", name + ".mask.png", TestImages.maskPng()));
+        assertEquals(upload.toString(), 200, upload.status);
+
+        String image = INBOX + "/" + name + ".png";
+        Job done = null;
+        long end = System.currentTimeMillis() + 180_000;
+        while (done == null && System.currentTimeMillis() < end) {
+            Collection<Job> jobs = jobManager.findJobs(JobManager.QueryType.HISTORY, TOPIC, 5, Map.of("image", image));
+            for (Job job : jobs) {
+                if (job.getJobState() == Job.JobState.SUCCEEDED) {
+                    done = job;
+                }
+            }
+            Thread.sleep(500);
+        }
+        assertTrue("no finished ingestion job for " + image, done != null);
+        String rendition = done.getResultMessage();
+        assertTrue(rendition, rendition.startsWith(INBOX + "/" + name + ".inpainted-"));
+        Http.Response result = admin.get(rendition);
+        assertEquals(200, result.status);
+        int[] changed = TestImages.compare(TestImages.photo(), TestImages.decode(result.body), 0);
+        assertEquals(0, changed[0]);
+        assertTrue(changed[1] > 0);
+        Http.Response state = admin.get(image + ".inpaint-job.json");
+        assertTrue(state.text(), state.text().contains("\"state\":\"SUCCEEDED\""));
+    }
+
+    private static Http.Form photoAndMask() {
+        return new Http.Form().file("image", "photo.png", TestImages.photoPng())
+                .file("mask", "mask.png", TestImages.maskPng());
+    }
+
+    private ServiceStatus awaitReady() throws InterruptedException {
+        long end = System.currentTimeMillis() + 180_000;
+        ServiceStatus status = service.status();
+        while (status.getState() != ServiceStatus.State.READY && System.currentTimeMillis() < end) {
+            Thread.sleep(500);
+            status = service.status();
+        }
+        assertEquals(status.toString(), ServiceStatus.State.READY, status.getState());
+        return status;
+    }
+
+    /** The servlet answers 404 or 500 for a moment after it registers, while Sling's resolver settles: poll. */
+    private static Http.Response awaitServlet(Http admin) throws Exception {
+        long end = System.currentTimeMillis() + 120_000;
+        Http.Response response;
+        do {
+            response = admin.post("/bin/inpaint", photoAndMask());
+            if (response.status == 200) {
+                return response;
+            }
+            Thread.sleep(500);
+        } while (System.currentTimeMillis() < end);
+        return response;
+    }
+}
