@@ -16,6 +16,8 @@ final class CommandLine {
             "Usage:",
             "  inpaint --image FILE --mask FILE --out FILE [options]",
             "  inpaint bench [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
+            "  inpaint evaluate --images DIR --masks center|boxes|strokes --seed N --out DIR",
+            "                   [--engine mxnet|pytorch] [--model FILE] [--limit N]",
             "  inpaint --help",
             "",
             "Options for filling a hole:",
@@ -32,18 +34,27 @@ final class CommandLine {
             "",
             "bench measures each engine (default both) on 256x256, 512x512 and 1024x1024 pictures with a centred",
             "square hole of a quarter of the side, and a 4000x3000 photo with a 5 % elliptic hole: median latency of",
-            "--runs requests (default 5) after --warmup requests (default 1), peak RSS and peak heap, with JMH.");
+            "--runs requests (default 5) after --warmup requests (default 1), peak RSS and peak heap, with JMH.",
+            "",
+            "evaluate compares the model with OpenCV's Telea and Navier-Stokes inpainting (radius 5) and a",
+            "mean-colour fill on the .jpg and .png pictures of --images (sorted by name, the first --limit of them):",
+            "the 256x256 middle of each (short side scaled to 256 first), with a hole of the --masks kind drawn from",
+            "--seed (center: the paper's centred 128x128 square; boxes: a random box of up to 128x128; strokes:",
+            "free-form brush strokes and a box). It prints hole l1, l1, l2, PSNR, SSIM and TV per method and writes",
+            "report.json and contact-sheet.png into --out.");
 
     private static final Map<String, String> ENGINES = Map.of("mxnet", "MXNet", "pytorch", "PyTorch");
     private static final Set<String> OUTPUT_FORMATS = Set.of("png", "jpg", "jpeg", "bmp");
     private static final Set<String> INPAINT_FLAGS = Set.of("--image", "--mask", "--out", "--flow", "--engine",
             "--model", "--max-side", "--dilate", "--threshold", "--mask-mode", "--feather");
     private static final Set<String> BENCH_FLAGS = Set.of("--engines", "--runs", "--warmup", "--model");
+    private static final Set<String> EVALUATE_FLAGS = Set.of("--images", "--masks", "--seed", "--out", "--engine",
+            "--model", "--limit");
 
     private CommandLine() {
     }
 
-    sealed interface Command permits Help, Inpaint, Bench {
+    sealed interface Command permits Help, Inpaint, Bench, Evaluate {
     }
 
     record Help() implements Command {
@@ -58,6 +69,11 @@ final class CommandLine {
     record Bench(List<String> engines, int runs, int warmup, Path model) implements Command {
     }
 
+    /** {@code engine} is the DJL engine name; {@code limit} is null when every picture is evaluated. */
+    record Evaluate(Path images, MaskKind masks, int seed, Path out, String engine, Path model, Integer limit)
+            implements Command {
+    }
+
     /**
      * @param home where the default model is looked up (the installation), normally the working directory
      */
@@ -69,9 +85,18 @@ final class CommandLine {
             return new Help();
         }
         boolean bench = args[0].equals("bench");
-        Map<String, String> flags = flags(args, bench ? 1 : 0, bench ? BENCH_FLAGS : INPAINT_FLAGS);
+        boolean evaluate = args[0].equals("evaluate");
+        Map<String, String> flags = flags(args, bench || evaluate ? 1 : 0,
+                bench ? BENCH_FLAGS : evaluate ? EVALUATE_FLAGS : INPAINT_FLAGS);
         Path model = Path.of(flags.getOrDefault("--model",
                 home.resolve("models/deepfill-v1/model.json").toString()));
+        if (evaluate) {
+            String limit = flags.get("--limit");
+            return new Evaluate(Path.of(required(flags, "--images")), masks(required(flags, "--masks")),
+                    number("--seed", required(flags, "--seed")), Path.of(required(flags, "--out")),
+                    engine(flags.getOrDefault("--engine", "mxnet")), model,
+                    limit == null ? null : atLeast("--limit", number("--limit", limit), 1));
+        }
         if (bench) {
             List<String> engines = new ArrayList<>();
             for (String name : flags.getOrDefault("--engines", "mxnet,pytorch").split(",")) {
@@ -138,6 +163,14 @@ final class CommandLine {
         }
     }
 
+    private static MaskKind masks(String value) throws UsageException {
+        try {
+            return MaskKind.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--masks must be center, boxes or strokes, got " + value);
+        }
+    }
+
     private static String engine(String name) throws UsageException {
         String engine = ENGINES.get(name.toLowerCase(Locale.ROOT));
         if (engine == null) {
@@ -156,9 +189,10 @@ final class CommandLine {
 
     private static int number(Map<String, String> flags, String flag, int fallback) throws UsageException {
         String value = flags.get(flag);
-        if (value == null) {
-            return fallback;
-        }
+        return value == null ? fallback : number(flag, value);
+    }
+
+    private static int number(String flag, String value) throws UsageException {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {

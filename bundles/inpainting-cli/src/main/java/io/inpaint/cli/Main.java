@@ -2,6 +2,7 @@ package io.inpaint.cli;
 
 import io.inpaint.cli.CommandLine.Bench;
 import io.inpaint.cli.CommandLine.Command;
+import io.inpaint.cli.CommandLine.Evaluate;
 import io.inpaint.cli.CommandLine.Help;
 import io.inpaint.cli.CommandLine.Inpaint;
 import io.inpaint.engine.InpaintException;
@@ -18,8 +19,8 @@ import javax.imageio.ImageIO;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * {@code inpaint}: fills the hole a mask marks in a picture, or benchmarks the engines. Exit codes: 0 done,
- * 1 bad input or model (the message says which), 2 wrong command line.
+ * {@code inpaint}: fills the hole a mask marks in a picture, benchmarks the engines, or evaluates the model against
+ * classical inpainting. Exit codes: 0 done, 1 bad input or model (the message says which), 2 wrong command line.
  */
 public final class Main {
     /** System property naming the installation directory, where the default model is looked up. */
@@ -46,6 +47,8 @@ public final class Main {
                 out.println(CommandLine.USAGE);
             } else if (command instanceof Inpaint inpaint) {
                 inpaint(inpaint, out);
+            } else if (command instanceof Evaluate evaluate) {
+                Evaluation.run(evaluate, out);
             } else {
                 BenchRunner.run((Bench) command, out);
             }

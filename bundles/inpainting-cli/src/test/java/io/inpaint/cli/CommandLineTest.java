@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.inpaint.cli.CommandLine.Bench;
+import io.inpaint.cli.CommandLine.Evaluate;
 import io.inpaint.cli.CommandLine.Help;
 import io.inpaint.cli.CommandLine.Inpaint;
 import io.inpaint.engine.InpaintOptions;
@@ -65,6 +66,17 @@ class CommandLineTest {
     }
 
     @Test
+    void evaluateHasDefaultsAndReadsItsOptions() throws UsageException {
+        Evaluate defaults = (Evaluate) parse("evaluate --images val --masks center --seed 1 --out report");
+        assertEquals(new Evaluate(Path.of("val"), MaskKind.CENTER, 1, Path.of("report"), "MXNet",
+                HOME.resolve("models/deepfill-v1/model.json"), null), defaults);
+        Evaluate c = (Evaluate) parse("evaluate --out r --seed -3 --masks Strokes --images v --engine pytorch"
+                + " --model m.json --limit 24");
+        assertEquals(new Evaluate(Path.of("v"), MaskKind.STROKES, -3, Path.of("r"), "PyTorch", Path.of("m.json"),
+                24), c);
+    }
+
+    @Test
     void helpWins() throws UsageException {
         assertInstanceOf(Help.class, parse("--image a.jpg --help"));
         assertInstanceOf(Help.class, parse("bench -h"));
@@ -91,6 +103,14 @@ class CommandLineTest {
         "bench --runs 0 | --runs must be at least 1, got 0",
         "bench --engines mxnet,tf | unknown engine tf; use mxnet or pytorch",
         "bench --image a.jpg | unknown option --image",
+        "evaluate --masks center --seed 1 --out r | --images is required",
+        "evaluate --images v --seed 1 --out r | --masks is required",
+        "evaluate --images v --masks center --out r | --seed is required",
+        "evaluate --images v --masks center --seed 1 | --out is required",
+        "evaluate --images v --masks ring --seed 1 --out r | --masks must be center, boxes or strokes, got ring",
+        "evaluate --images v --masks boxes --seed one --out r | --seed wants a whole number, got one",
+        "evaluate --images v --masks boxes --seed 1 --out r --limit 0 | --limit must be at least 1, got 0",
+        "evaluate --images v --masks boxes --seed 1 --out r --runs 3 | unknown option --runs",
     })
     void mistakesAreUsageErrorsThatSayWhatIsWrong(String line, String message) {
         UsageException e = assertThrows(UsageException.class, () -> parse(line == null ? "" : line.trim()));

@@ -92,5 +92,6 @@ class MainTest {
     void helpPrintsTheUsage() {
         assertEquals(0, run("--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage:"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("inpaint evaluate --images DIR"));
     }
 }

@@ -1,0 +1,89 @@
+package io.inpaint.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code inpaint evaluate} end to end, in this JVM, on the shipped model. */
+class EvaluationTest {
+    private static final Path MODEL = Path.of("../../models/deepfill-v1/model.json").toAbsolutePath().normalize();
+    private static final List<String> METHODS = List.of("model", "telea", "navier-stokes", "mean-colour");
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void writesTheReportTheContactSheetAndTheTable(@TempDir Path dir) throws IOException {
+        Path images = Files.createDirectory(dir.resolve("images"));
+        ImageIO.write(SyntheticPhoto.create(384, 256, 1), "png", images.resolve("b.png").toFile());
+        ImageIO.write(SyntheticPhoto.create(300, 400, 2), "jpg", images.resolve("a.jpg").toFile());
+        ImageIO.write(SyntheticPhoto.create(256, 256, 3), "png", images.resolve("c.png").toFile());
+        Files.writeString(images.resolve("notes.txt"), "not a picture");
+        Path report = dir.resolve("report");
+
+        int code = run("evaluate", "--images", images.toString(), "--masks", "strokes", "--seed", "4", "--out",
+                report.toString(), "--model", MODEL.toString(), "--limit", "2");
+
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("Means over 2 pictures."), table);
+        assertTrue(table.contains("Telea r=5") && table.contains("hole l1 %") && table.contains("model / Telea"),
+                table);
+        JsonObject json = JsonParser.parseString(Files.readString(report.resolve("report.json"))).getAsJsonObject();
+        assertEquals("strokes", json.getAsJsonObject("config").get("masks").getAsString());
+        assertEquals(2, json.getAsJsonObject("config").get("pictures").getAsInt());
+        JsonArray perImage = json.getAsJsonArray("images");
+        assertEquals(List.of("a.jpg", "b.png"),
+                perImage.asList().stream().map(i -> i.getAsJsonObject().get("name").getAsString()).toList());
+        for (String method : METHODS) {
+            for (Metric metric : Metric.values()) {
+                assertTrue(json.getAsJsonObject("means").getAsJsonObject(method).has(metric.key), method + metric);
+                assertTrue(perImage.get(1).getAsJsonObject().getAsJsonObject("methods").getAsJsonObject(method)
+                        .has(metric.key), method + metric);
+            }
+        }
+        assertTrue(json.getAsJsonObject("holeL1").get("modelToTelea").getAsDouble() > 0);
+        BufferedImage sheet = ImageIO.read(report.resolve("contact-sheet.png").toFile());
+        assertEquals(ContactSheet.width(METHODS.size()), sheet.getWidth());
+        assertEquals(ContactSheet.HEADER + 2 * (ContactSheet.CELL + ContactSheet.GAP), sheet.getHeight());
+    }
+
+    @Test
+    void aFolderWithoutPicturesExitsWithOne(@TempDir Path dir) {
+        int code = run("evaluate", "--images", dir.toString(), "--masks", "center", "--seed", "1", "--out",
+                dir.resolve("r").toString(), "--model", MODEL.toString());
+        assertEquals(1, code);
+        assertEquals("inpaint: there are no .jpg or .png pictures in " + dir,
+                err.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    @Test
+    void aPictureTooSmallExitsWithOneAndNamesIt(@TempDir Path dir) throws IOException {
+        Path small = dir.resolve("small.png");
+        ImageIO.write(SyntheticPhoto.create(300, 200, 1), "png", small.toFile());
+        int code = run("evaluate", "--images", dir.toString(), "--masks", "center", "--seed", "1", "--out",
+                dir.resolve("r").toString(), "--model", MODEL.toString());
+        assertEquals(1, code);
+        assertEquals("inpaint: " + small + ": the picture is 300x200; it needs at least 256 pixels on each side",
+                err.toString(StandardCharsets.UTF_8).trim());
+    }
+}
