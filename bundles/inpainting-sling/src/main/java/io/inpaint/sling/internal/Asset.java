@@ -62,6 +62,11 @@ final class Asset {
         return resource.getPath();
     }
 
+    /** Where the original's bytes are read with a plain GET. */
+    String originalPath() {
+        return original.getPath();
+    }
+
     String mimeType() {
         Resource content = original.getChild("jcr:content");
         return content == null ? null : content.getValueMap().get("jcr:mimeType", String.class);

@@ -26,7 +26,7 @@ import io.inpaint.api.InpaintingResult;
  * <li>{@code POST <asset>.inpaint.<ext>} with a mask (uploaded part {@code mask}, or {@code maskPath} naming a file
  * or asset in the repository) and options: answers the inpainted picture in the asset's format; with
  * {@code store=true} writes it as a new rendition instead (see {@link Asset}) and answers 201 with JSON saying
- * where;</li>
+ * where; an uploaded part {@code image} of the original's size is then filled instead of the original;</li>
  * <li>{@code GET <asset>.inpaint.json}: the model service's status;</li>
  * <li>{@code GET <asset>.inpaint-job.json}: the asset's ingestion jobs.</li>
  * </ul>
@@ -87,7 +87,9 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
             InpaintingOptions options = InpaintSupport.options(request);
             byte[] mask = mask(request);
             if (store) {
-                AssetInpaintingResult stored = support.inpaint(asset, mask, options);
+                // an editor repeating on its result sends the picture its last pass started from
+                byte[] from = support.upload(request, "image");
+                AssetInpaintingResult stored = support.inpaint(asset, from, mask, options, null);
                 resolver.commit();
                 InpaintingResult result = stored.getResult();
                 response.setHeader("Location", request.getContextPath() + stored.getLocation());

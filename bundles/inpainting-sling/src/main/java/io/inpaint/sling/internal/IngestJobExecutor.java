@@ -1,5 +1,7 @@
 package io.inpaint.sling.internal;
 
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.sling.api.resource.LoginException;
@@ -22,6 +24,13 @@ import io.inpaint.api.InpaintingOptions;
  * The ingestion step: inpaints one image with its mask and stores the result as a rendition, as the service user
  * mapped to sub-service {@value #SUBSERVICE}. Bad input is cancelled at once; anything else (model busy, timed out,
  * not loaded, a failed save) fails the attempt, and the job queue retries it.
+ *
+ * <p>Job properties (the contract with the inbox trigger and the AEM workflow step): {@value #PROP_IMAGE} and
+ * {@value #PROP_MASK}, repository paths, required; optional {@value #PROP_RENDITION}, the rendition's name without
+ * extension (the result's extension is appended; default {@code inpainted-<millis>}), and the options named as the
+ * servlets' request parameters: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
+ * {@code feather}, {@code jpegQuality} (numbers), {@code maskMode} ({@code auto}, {@code luminance}, {@code alpha}),
+ * {@code keepMetadata} (boolean).
  */
 @Component(service = JobExecutor.class, property = JobExecutor.PROPERTY_TOPICS + "=" + IngestJobExecutor.TOPIC)
 public class IngestJobExecutor implements JobExecutor {
@@ -32,6 +41,7 @@ public class IngestJobExecutor implements JobExecutor {
     static final String SUBSERVICE = "ingest";
     static final String PROP_IMAGE = "image";
     static final String PROP_MASK = "mask";
+    static final String PROP_RENDITION = "rendition";
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestJobExecutor.class);
 
@@ -45,6 +55,7 @@ public class IngestJobExecutor implements JobExecutor {
     public JobExecutionResult process(Job job, JobExecutionContext context) {
         String imagePath = job.getProperty(PROP_IMAGE, String.class);
         String maskPath = job.getProperty(PROP_MASK, String.class);
+        String rendition = job.getProperty(PROP_RENDITION, String.class);
         try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
                 Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
             Asset image = Asset.of(resolver.getResource(imagePath));
@@ -52,8 +63,12 @@ public class IngestJobExecutor implements JobExecutor {
             if (image == null || mask == null) {
                 return cancel(context, job, (image == null ? imagePath : maskPath) + " is gone or not a file");
             }
+            if (rendition != null && !isPlainName(rendition)) {
+                return cancel(context, job, "the rendition name '" + rendition + "' is not a plain node name");
+            }
+            InpaintingOptions options = options(properties(job));
             byte[] maskData = support.read(mask.openOriginal(), "mask " + maskPath);
-            AssetInpaintingResult result = support.inpaint(image, maskData, InpaintingOptions.defaults());
+            AssetInpaintingResult result = support.inpaint(image, null, maskData, options, rendition);
             resolver.commit();
             LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), imagePath, result.getLocation(),
                     result.getResult().getTotalMillis());
@@ -69,6 +84,76 @@ public class IngestJobExecutor implements JobExecutor {
             LOG.warn("job {}: attempt {} for {} failed, the queue retries", job.getId(), job.getRetryCount() + 1,
                     imagePath, e);
             return context.result().message(e.toString()).failed();
+        }
+    }
+
+    /** A name that cannot leave the renditions folder nor clash with JCR syntax. */
+    static boolean isPlainName(String name) {
+        return !name.isBlank() && !name.startsWith(".")
+                && name.chars().noneMatch(c -> c < ' ' || "/:[]|*\\\"'".indexOf(c) >= 0);
+    }
+
+    private static Map<String, Object> properties(Job job) {
+        Map<String, Object> map = new HashMap<>();
+        for (String name : job.getPropertyNames()) {
+            map.put(name, job.getProperty(name));
+        }
+        return map;
+    }
+
+    /**
+     * The options in the job; the service checks their ranges (a bad one cancels the job with its name). Values are
+     * read through their text, so that numbers a persisted job gives back as Long, or text, still count.
+     */
+    static InpaintingOptions options(Map<String, Object> job) throws HttpError {
+        InpaintingOptions.Builder b = InpaintingOptions.builder();
+        Integer v;
+        if ((v = number(job, "threshold")) != null) {
+            b.threshold(v);
+        }
+        if ((v = number(job, "dilate")) != null) {
+            b.dilation(v);
+        }
+        if ((v = number(job, "maxSide")) != null) {
+            b.maxSide(v);
+        }
+        if ((v = number(job, "contextMargin")) != null) {
+            b.contextMargin(v);
+        }
+        if ((v = number(job, "feather")) != null) {
+            b.feather(v);
+        }
+        if ((v = number(job, "jpegQuality")) != null) {
+            b.jpegQuality(v);
+        }
+        Object mode = job.get("maskMode");
+        if (mode != null) {
+            try {
+                b.maskMode(InpaintingOptions.MaskMode.valueOf(mode.toString().trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new HttpError(400, "maskMode must be auto, luminance or alpha, got '" + mode + "'");
+            }
+        }
+        Object keep = job.get("keepMetadata");
+        if (keep != null) {
+            String text = keep.toString().trim();
+            if (!"true".equalsIgnoreCase(text) && !"false".equalsIgnoreCase(text)) {
+                throw new HttpError(400, "keepMetadata must be true or false, got '" + keep + "'");
+            }
+            b.keepMetadata(Boolean.parseBoolean(text));
+        }
+        return b.build();
+    }
+
+    private static Integer number(Map<String, Object> job, String name) throws HttpError {
+        Object value = job.get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, name + " must be a whole number, got '" + value + "'");
         }
     }
 

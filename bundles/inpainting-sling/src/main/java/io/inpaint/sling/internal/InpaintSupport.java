@@ -80,14 +80,26 @@ public class InpaintSupport {
     }
 
     /**
-     * Checks the asset's original and the mask, then inpaints the asset into a new rendition
-     * {@code inpainted-<millis>.<ext>} through the asset's own resolver, uncommitted: the caller commits or reverts.
+     * Checks the asset's original and the mask, then inpaints the asset into a rendition through the asset's own
+     * resolver, uncommitted: the caller commits or reverts. The rendition is {@code <name>.<ext>}, replacing it, or a
+     * new {@code inpainted-<millis>.<ext>} when {@code name} is null. {@code from}, when not null, is a picture of
+     * the original's size (an earlier result, say, so that an editor who inpainted twice stores the second fill) that
+     * is filled instead of the original.
      */
-    AssetInpaintingResult inpaint(Asset asset, byte[] mask, InpaintingOptions options) throws HttpError {
-        byte[] image = read(asset.openOriginal(), "asset " + asset.path());
-        ImageCheck.Info info = check(image, "asset " + asset.path());
+    AssetInpaintingResult inpaint(Asset asset, byte[] from, byte[] mask, InpaintingOptions options, String name)
+            throws HttpError {
+        byte[] original = read(asset.openOriginal(), "asset " + asset.path());
+        ImageCheck.Info info = check(original, "asset " + asset.path());
+        if (from != null) {
+            ImageCheck.Info given = check(from, "image");
+            if (!sameSize(given, info)) {
+                throw new HttpError(400, "the image is " + given.width + "x" + given.height + " but the asset is "
+                        + info.width + "x" + info.height + "; they must have the same size");
+            }
+        }
+        byte[] image = from != null ? from : original;
         checkMask(mask, info);
-        String rendition = renditionName(info);
+        String rendition = name == null ? renditionName(info) : name + "." + info.extension();
         AssetSource source = new AssetSource() {
             @Override
             public String getPath() {
@@ -126,12 +138,14 @@ public class InpaintSupport {
      */
     private void checkMask(byte[] mask, ImageCheck.Info image) throws HttpError {
         ImageCheck.Info info = check(mask, "mask");
-        boolean same = info.width == image.width && info.height == image.height;
-        boolean turned = info.width == image.height && info.height == image.width;
-        if (!same && !turned) {
+        if (!sameSize(info, image)) {
             throw new HttpError(400, "the mask is " + info.width + "x" + info.height + " but the image is "
                     + image.width + "x" + image.height + "; they must have the same size");
         }
+    }
+
+    private static boolean sameSize(ImageCheck.Info a, ImageCheck.Info b) {
+        return (a.width == b.width && a.height == b.height) || (a.width == b.height && a.height == b.width);
     }
 
     /**
