@@ -17,7 +17,8 @@ import org.junit.Test;
  * The editor page in a real browser: {@code ui/editor.e2e.mjs} (playwright-core driving Debian's chromium) opens a
  * folder's list page, the photo's editor, paints a stroke over the sun, removes it and saves; this test then checks
  * over HTTP that the rendition differs from the original under the stroke, equals it elsewhere, and that the
- * original is unchanged.
+ * original is unchanged. The script itself goes on to check Before/After, a second Remove on the result and its save,
+ * Discard, the box tool, the eraser and a busy server's message, and fails the test if any of them is wrong.
  */
 public class EditorEndToEndIT {
 

@@ -15,6 +15,7 @@ import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import javax.inject.Inject;
 import javax.servlet.Servlet;
@@ -78,7 +79,7 @@ public class InpaintingPaxExamIT extends TestSupport {
                 mavenBundle().groupId("org.apache.tika").artifactId("tika-core").versionAsInProject(),
                 testBundle("api.bundle"),
                 // a fragment: installed, attached to the service bundle, never started
-                bundle("file:" + System.getProperty("natives.bundle")).noStart(),
+                bundle("file:" + nativesBundle()).noStart(),
                 testBundle("service.bundle"),
                 testBundle("sling.bundle"),
                 factoryConfiguration("org.apache.sling.jcr.repoinit.RepositoryInitializer")
@@ -105,6 +106,11 @@ public class InpaintingPaxExamIT extends TestSupport {
                         .asOption());
     }
 
+    /** The engine's natives fragment; PyTorchPaxExamIT swaps it. */
+    protected String nativesBundle() {
+        return System.getProperty("natives.bundle");
+    }
+
     @Test
     public void modelServiceLoadsTheShippedModelAndInpaints() throws Exception {
         ServiceStatus status = awaitReady();
@@ -128,7 +134,7 @@ public class InpaintingPaxExamIT extends TestSupport {
     public void endpointAnswersOverHttp() throws Exception {
         awaitReady();
         Http admin = new Http("http://localhost:" + httpPort(), "admin", "admin");
-        Http.Response ok = awaitServlet(admin);
+        Http.Response ok = awaitOk(() -> admin.post("/bin/inpaint", photoAndMask()));
         assertEquals(ok.toString(), 200, ok.status);
         assertEquals("image/png", ok.contentType);
         assertEquals(TestImages.WIDTH, TestImages.decode(ok.body).getWidth());
@@ -151,7 +157,7 @@ public class InpaintingPaxExamIT extends TestSupport {
     public void filesArrivingInTheInboxAreInpaintedByAJob() throws Exception {
         awaitReady();
         Http admin = new Http("http://localhost:" + httpPort(), "admin", "admin");
-        awaitServlet(admin);
+        awaitOk(() -> admin.post("/bin/inpaint", photoAndMask()));
         String name = "pax-" + System.currentTimeMillis();
         Http.Response upload = admin.post(INBOX, new Http.Form()
                 .file(name + ".png", name + ".png", TestImages.photoPng())
@@ -187,7 +193,7 @@ public class InpaintingPaxExamIT extends TestSupport {
                 .file("mask", "mask.png", TestImages.maskPng());
     }
 
-    private ServiceStatus awaitReady() throws InterruptedException {
+    protected ServiceStatus awaitReady() throws InterruptedException {
         long end = System.currentTimeMillis() + 180_000;
         ServiceStatus status = service.status();
         while (status.getState() != ServiceStatus.State.READY && System.currentTimeMillis() < end) {
@@ -198,12 +204,15 @@ public class InpaintingPaxExamIT extends TestSupport {
         return status;
     }
 
-    /** The servlet answers 404 or 500 for a moment after it registers, while Sling's resolver settles: poll. */
-    private static Http.Response awaitServlet(Http admin) throws Exception {
+    /**
+     * Sling answers 404, 500 or 503 for a moment after our servlets register, while its resolver and authentication
+     * settle: poll until the request succeeds.
+     */
+    protected static Http.Response awaitOk(Callable<Http.Response> request) throws Exception {
         long end = System.currentTimeMillis() + 120_000;
         Http.Response response;
         do {
-            response = admin.post("/bin/inpaint", photoAndMask());
+            response = request.call();
             if (response.status == 200) {
                 return response;
             }

@@ -56,6 +56,10 @@ public class IngestJobExecutor implements JobExecutor {
         String imagePath = job.getProperty(PROP_IMAGE, String.class);
         String maskPath = job.getProperty(PROP_MASK, String.class);
         String rendition = job.getProperty(PROP_RENDITION, String.class);
+        if (imagePath == null || maskPath == null) {
+            // Sling's resolver throws on a null path, which would fail the job and retry what can never work
+            return cancel(context, job, "the job has no " + (imagePath == null ? PROP_IMAGE : PROP_MASK) + " path");
+        }
         try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
                 Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
             Asset image = Asset.of(resolver.getResource(imagePath));
