@@ -1,7 +1,6 @@
 package io.inpaint.sling.internal;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.apache.sling.api.resource.LoginException;
@@ -110,55 +109,10 @@ public class IngestJobExecutor implements JobExecutor {
      * read through their text, so that numbers a persisted job gives back as Long, or text, still count.
      */
     static InpaintingOptions options(Map<String, Object> job) throws HttpError {
-        InpaintingOptions.Builder b = InpaintingOptions.builder();
-        Integer v;
-        if ((v = number(job, "threshold")) != null) {
-            b.threshold(v);
-        }
-        if ((v = number(job, "dilate")) != null) {
-            b.dilation(v);
-        }
-        if ((v = number(job, "maxSide")) != null) {
-            b.maxSide(v);
-        }
-        if ((v = number(job, "contextMargin")) != null) {
-            b.contextMargin(v);
-        }
-        if ((v = number(job, "feather")) != null) {
-            b.feather(v);
-        }
-        if ((v = number(job, "jpegQuality")) != null) {
-            b.jpegQuality(v);
-        }
-        Object mode = job.get("maskMode");
-        if (mode != null) {
-            try {
-                b.maskMode(InpaintingOptions.MaskMode.valueOf(mode.toString().trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new HttpError(400, "maskMode must be auto, luminance or alpha, got '" + mode + "'");
-            }
-        }
-        Object keep = job.get("keepMetadata");
-        if (keep != null) {
-            String text = keep.toString().trim();
-            if (!"true".equalsIgnoreCase(text) && !"false".equalsIgnoreCase(text)) {
-                throw new HttpError(400, "keepMetadata must be true or false, got '" + keep + "'");
-            }
-            b.keepMetadata(Boolean.parseBoolean(text));
-        }
-        return b.build();
-    }
-
-    private static Integer number(Map<String, Object> job, String name) throws HttpError {
-        Object value = job.get(name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new HttpError(400, name + " must be a whole number, got '" + value + "'");
-        }
+        return InpaintSupport.options(name -> {
+            Object value = job.get(name);
+            return value == null ? null : value.toString();
+        }).build();
     }
 
     private static JobExecutionResult cancel(JobExecutionContext context, Job job, String why) {

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.function.Function;
 
 import org.apache.sling.api.SlingHttpServletRequest;
 import org.apache.sling.api.request.RequestParameter;
@@ -208,27 +209,38 @@ public class InpaintSupport {
      * {@code flow}. Ranges are checked by the service.
      */
     static InpaintingOptions options(SlingHttpServletRequest request) throws HttpError {
+        return options(name -> {
+            String value = request.getParameter(name);
+            return value == null || value.isBlank() ? null : value;
+        }).flow(flag(request, "flow")).build();
+    }
+
+    /**
+     * The options every trigger shares (all but {@code flow}), each looked up by name as text; null when absent.
+     * One reader for request parameters and job properties, so both accept and refuse the same values.
+     */
+    static InpaintingOptions.Builder options(Function<String, String> value) throws HttpError {
         InpaintingOptions.Builder b = InpaintingOptions.builder();
         Integer v;
-        if ((v = intParam(request, "threshold")) != null) {
+        if ((v = number(value, "threshold")) != null) {
             b.threshold(v);
         }
-        if ((v = intParam(request, "dilate")) != null) {
+        if ((v = number(value, "dilate")) != null) {
             b.dilation(v);
         }
-        if ((v = intParam(request, "maxSide")) != null) {
+        if ((v = number(value, "maxSide")) != null) {
             b.maxSide(v);
         }
-        if ((v = intParam(request, "contextMargin")) != null) {
+        if ((v = number(value, "contextMargin")) != null) {
             b.contextMargin(v);
         }
-        if ((v = intParam(request, "feather")) != null) {
+        if ((v = number(value, "feather")) != null) {
             b.feather(v);
         }
-        if ((v = intParam(request, "jpegQuality")) != null) {
+        if ((v = number(value, "jpegQuality")) != null) {
             b.jpegQuality(v);
         }
-        String mode = request.getParameter("maskMode");
+        String mode = value.apply("maskMode");
         if (mode != null) {
             try {
                 b.maskMode(InpaintingOptions.MaskMode.valueOf(mode.trim().toUpperCase(Locale.ROOT)));
@@ -236,27 +248,31 @@ public class InpaintSupport {
                 throw new HttpError(400, "maskMode must be auto, luminance or alpha, got '" + mode + "'");
             }
         }
-        String keep = request.getParameter("keepMetadata");
+        String keep = value.apply("keepMetadata");
         if (keep != null) {
-            b.keepMetadata(Boolean.parseBoolean(keep));
+            String text = keep.trim();
+            if (!"true".equalsIgnoreCase(text) && !"false".equalsIgnoreCase(text)) {
+                throw new HttpError(400, "keepMetadata must be true or false, got '" + keep + "'");
+            }
+            b.keepMetadata(Boolean.parseBoolean(text));
         }
-        return b.flow(flag(request, "flow")).build();
+        return b;
+    }
+
+    private static Integer number(Function<String, String> value, String name) throws HttpError {
+        String text = value.apply(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, name + " must be a whole number, got '" + text + "'");
+        }
     }
 
     static boolean flag(SlingHttpServletRequest request, String name) {
         String value = request.getParameter(name);
         return value != null && ("true".equalsIgnoreCase(value) || "1".equals(value) || "on".equalsIgnoreCase(value));
-    }
-
-    private static Integer intParam(SlingHttpServletRequest request, String name) throws HttpError {
-        String value = request.getParameter(name);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-            throw new HttpError(400, name + " must be a whole number, got '" + value + "'");
-        }
     }
 }
