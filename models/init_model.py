@@ -1,7 +1,10 @@
-"""Create the shipped, untrained model: models/deepfill-v1/{deepfill-v1.safetensors, model.json}.
+"""Write the initial, untrained weights every training round 1 starts from (seed 2018, float16).
 
-Run: /usr/bin/python3 models/init_model.py
+Run from models/: /usr/bin/python3 init_model.py --out ../.work/init
+The shipped model in models/deepfill-v1/ is the trained one (its MODEL_CARD.md says from what start); this script
+only re-creates that starting point, so it refuses to write over the shipped folder.
 """
+import argparse
 from pathlib import Path
 
 import torch
@@ -11,18 +14,24 @@ from deepfill.weights import save_generator, write_descriptor
 
 SEED = 2018
 CNUM = 32
-MODEL_DIR = Path(__file__).resolve().parent / "deepfill-v1"
+SHIPPED_DIR = Path(__file__).resolve().parent / "deepfill-v1"
 WEIGHTS = "deepfill-v1.safetensors"
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="init_model.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", required=True, help="folder for deepfill-v1.safetensors and model.json")
+    out = Path(parser.parse_args(argv).out).resolve()
+    if out == SHIPPED_DIR:
+        parser.error(f"{out} holds the shipped, trained model; choose another folder")
     torch.manual_seed(SEED)
     gen = Generator(CNUM)
-    MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    weights_path = MODEL_DIR / WEIGHTS
+    out.mkdir(parents=True, exist_ok=True)
+    weights_path = out / WEIGHTS
     save_generator(gen, weights_path, "F16", {"training": "untrained-initial", "seed": str(SEED)})
     write_descriptor(
-        MODEL_DIR / "model.json", name="deepfill-v1", cnum=CNUM, weights=WEIGHTS,
+        out / "model.json", name="deepfill-v1", cnum=CNUM, weights=WEIGHTS,
         status="untrained-initial", steps=0,
         summary=f"Default PyTorch initialisation (seed {SEED}), stored as float16; not trained, "
                 f"so results are not meaningful inpaintings.")

@@ -1,6 +1,6 @@
 """Write the twin -> Java parity fixtures into bundles/inpainting-engine/src/test/resources/fixtures/.
 
-Run: /usr/bin/python3 models/make_fixtures.py   (after init_model.py: one case uses the shipped weights)
+Run: /usr/bin/python3 models/make_fixtures.py   (again whenever the shipped weights change: one case uses them)
 Everything is seeded; tests/test_twin.py checks the files on disk equal a fresh build.
 """
 import hashlib

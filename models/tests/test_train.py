@@ -175,5 +175,21 @@ class TrainTest(unittest.TestCase):
         self.assertEqual(offsets.shape, (1, 2, 8, 8))
 
 
+    def test_reconstruction_only_phase_leaves_the_critics_alone(self):
+        out = Path(self.tmp.name) / "run-l1"
+        args = ["--out", str(out), "--steps", "2"] + tiny_settings(self.images) + [
+            "--set", "optim.critic_steps=0", "--set", "loss.adv=0"]
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(main(args), 0)
+        state = torch.load(out / "checkpoint.pt")
+        self.assertEqual((state["step"], state["images"]), (2, 2 * 2))
+        # no critic update and no Adam state for them: the critics never took part
+        self.assertEqual(state["opt_d"]["state"], {})
+        self.assertNotEqual(state["opt_g"]["state"], {})
+        with open(out / "log.csv", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        self.assertEqual([float(r["adv"]) for r in rows], [0.0, 0.0])
+        self.assertTrue(all(float(r["l1"]) > 0 for r in rows))
+
 if __name__ == "__main__":
     unittest.main()

@@ -224,10 +224,14 @@ class Trainer:
             stage1, stage2 = stage1.float(), stage2.float()
             l1 = cfg["coarse"] * losses.hole_l1(x, stage1, m, weights) + losses.hole_l1(x, stage2, m, weights)
             ae = cfg["coarse"] * losses.known_l1(x, stage1, m) + losses.known_l1(x, stage2, m)
-            fake = stage2 * m + x * (1 - m)
-            local = critics.crop_boxes(fake, boxes, self.cfg["model"]["local_size"])
-            adv = -(cfg["global_adv"] * self.gcrit(fake).float().mean() + self.lcrit(local).float().mean())
-            loss = cfg["l1"] * l1 + cfg["ae"] * ae + cfg["adv"] * adv
+            loss = cfg["l1"] * l1 + cfg["ae"] * ae
+            if cfg["adv"] > 0:  # adv 0 = reconstruction-only phase: the critics cost nothing
+                fake = stage2 * m + x * (1 - m)
+                local = critics.crop_boxes(fake, boxes, self.cfg["model"]["local_size"])
+                adv = -(cfg["global_adv"] * self.gcrit(fake).float().mean() + self.lcrit(local).float().mean())
+                loss = loss + cfg["adv"] * adv
+            else:
+                adv = torch.zeros((), device=x.device)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
@@ -268,9 +272,11 @@ class Trainer:
         cfg = self.cfg
         source = cfg["data"]["packed"] or cfg["data"]["dir"]
         device = torch.cuda.get_device_name(self.rt.device) if self.rt.device.type == "cuda" else "cpu"
+        losses_used = (f"{cfg['optim']['critic_steps']} critic steps per generator step" if cfg["loss"]["adv"] > 0
+                       else "reconstruction losses only")
         summary = (f"Trained with models/train for {self.step} generator steps, {self.images} images "
                    f"({cfg['data']['crop']}px crops of {source}, batch {cfg['train']['batch']}, "
-                   f"{cfg['optim']['critic_steps']} critic steps per generator step) on {device}.")
+                   f"{losses_used}) on {device}.")
         save_generator(self.gen, self.out / WEIGHTS_NAME, "F16",
                        {"training": "trained", "steps": str(self.step), "images": str(self.images)})
         descriptor = self.out / "model.json"
@@ -371,7 +377,8 @@ class Trainer:
         log.writerow({"step": self.step, "images": self.images, "wall_s": f"{wall:.1f}",
                       "images_per_s": f"{rate:.3f}", **{k: f"{v:.5g}" for k, v in means.items()}})
         log_file.flush()
-        progress.last = " ".join(f"{k} {means[k]:.4g}" for k in ("g_loss", "l1", "ae", "adv", "d_loss", "gp"))
+        progress.last = " ".join(f"{k} {means[k]:.4g}" for k in ("g_loss", "l1", "ae", "adv", "d_loss", "gp")
+                                 if k in means)  # no critic terms in a reconstruction-only phase
 
 
 def main(argv=None):

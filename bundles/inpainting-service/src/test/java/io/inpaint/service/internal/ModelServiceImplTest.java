@@ -91,7 +91,7 @@ class ModelServiceImplTest {
         assertEquals("MXNet", status.getEngine());
         assertEquals("cpu()", status.getDevice());
         assertEquals("deepfill-v1", status.getModelName());
-        assertEquals("untrained-initial", status.getModelTrainingStatus());
+        assertEquals("trained", status.getModelTrainingStatus());
         assertEquals(1, status.getCompleted());
         assertEquals(0, status.getFailed());
         assertEquals(8, status.getQueueCapacity());
