@@ -174,11 +174,10 @@ class TrainTest(unittest.TestCase):
             stage1, stage2, offsets = gen(torch.zeros(1, 3, 64, 64), torch.ones(1, 1, 64, 64))
         self.assertEqual(offsets.shape, (1, 2, 8, 8))
 
-
     def test_reconstruction_only_phase_leaves_the_critics_alone(self):
         out = Path(self.tmp.name) / "run-l1"
-        args = ["--out", str(out), "--steps", "2"] + tiny_settings(self.images) + [
-            "--set", "optim.critic_steps=0", "--set", "loss.adv=0"]
+        # tiny_settings keeps critic_steps 1: adv 0 alone must turn the critic updates off
+        args = ["--out", str(out), "--steps", "2"] + tiny_settings(self.images) + ["--set", "loss.adv=0"]
         with contextlib.redirect_stdout(io.StringIO()):
             self.assertEqual(main(args), 0)
         state = torch.load(out / "checkpoint.pt")
@@ -190,6 +189,10 @@ class TrainTest(unittest.TestCase):
             rows = list(csv.DictReader(fh))
         self.assertEqual([float(r["adv"]) for r in rows], [0.0, 0.0])
         self.assertTrue(all(float(r["l1"]) > 0 for r in rows))
+        descriptor = json.loads((out / "model.json").read_text())
+        self.assertEqual(descriptor["training"]["config"]["criticSteps"], 0)
+        self.assertIn("reconstruction losses only", descriptor["training"]["summary"])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -133,6 +133,8 @@ class Trainer:
             net.to(runtime.device, memory_format=memory)
         self.gen_fwd = torch.compile(self.gen) if runtime.compile else self.gen
         betas = tuple(optim["betas"])
+        # adv 0 is the reconstruction-only phase: critic updates would change nothing the generator sees
+        self.critic_steps = optim["critic_steps"] if cfg["loss"]["adv"] > 0 else 0
         self.opt_g = torch.optim.Adam(self.gen.parameters(), lr=optim["lr"], betas=betas)
         self.opt_d = torch.optim.Adam(list(self.gcrit.parameters()) + list(self.lcrit.parameters()),
                                       lr=optim["lr"], betas=betas)
@@ -225,7 +227,7 @@ class Trainer:
             l1 = cfg["coarse"] * losses.hole_l1(x, stage1, m, weights) + losses.hole_l1(x, stage2, m, weights)
             ae = cfg["coarse"] * losses.known_l1(x, stage1, m) + losses.known_l1(x, stage2, m)
             loss = cfg["l1"] * l1 + cfg["ae"] * ae
-            if cfg["adv"] > 0:  # adv 0 = reconstruction-only phase: the critics cost nothing
+            if cfg["adv"] > 0:  # in the reconstruction-only phase the critics are not even run
                 fake = stage2 * m + x * (1 - m)
                 local = critics.crop_boxes(fake, boxes, self.cfg["model"]["local_size"])
                 adv = -(cfg["global_adv"] * self.gcrit(fake).float().mean() + self.lcrit(local).float().mean())
@@ -272,7 +274,7 @@ class Trainer:
         cfg = self.cfg
         source = cfg["data"]["packed"] or cfg["data"]["dir"]
         device = torch.cuda.get_device_name(self.rt.device) if self.rt.device.type == "cuda" else "cpu"
-        losses_used = (f"{cfg['optim']['critic_steps']} critic steps per generator step" if cfg["loss"]["adv"] > 0
+        losses_used = (f"{self.critic_steps} critic steps per generator step" if self.critic_steps
                        else "reconstruction losses only")
         summary = (f"Trained with models/train for {self.step} generator steps, {self.images} images "
                    f"({cfg['data']['crop']}px crops of {source}, batch {cfg['train']['batch']}, "
@@ -292,7 +294,7 @@ class Trainer:
                 "data": source, "crop": cfg["data"]["crop"], "batch": cfg["train"]["batch"],
                 "masks": f"p_box {cfg['mask']['p_box']}, else strokes + box", "cnum": self.gen.cnum,
                 "criticCnum": cfg["model"]["critic_cnum"], "lr": cfg["optim"]["lr"],
-                "betas": cfg["optim"]["betas"], "criticSteps": cfg["optim"]["critic_steps"],
+                "betas": cfg["optim"]["betas"], "criticSteps": self.critic_steps,
                 "loss": {k: cfg["loss"][k] for k in ("gamma", "l1", "coarse", "ae", "adv", "global_adv",
                                                      "gp_lambda")},
                 "bf16": self.rt.amp, "compile": self.rt.compile, "seed": cfg["seed"],
@@ -304,7 +306,7 @@ class Trainer:
 
     def run(self, total_steps, minutes=None):
         train = self.cfg["train"]
-        per_step = train["batch"] * (self.cfg["optim"]["critic_steps"] + 1)
+        per_step = train["batch"] * (self.critic_steps + 1)
         log_path = self.out / "log.csv"
         new_log = not log_path.exists() or log_path.stat().st_size == 0
         progress = Progress(total_steps)
@@ -327,7 +329,7 @@ class Trainer:
                 if new_log:
                     log.writeheader()
                 while self.step < total_steps and stop["signal"] is None and time.monotonic() < deadline:
-                    for _ in range(self.cfg["optim"]["critic_steps"]):
+                    for _ in range(self.critic_steps):
                         for key, value in self.critic_step(next(batches)).items():
                             sums[key] = sums.get(key, 0) + value
                     for key, value in self.generator_step(next(batches)).items():
