@@ -3,6 +3,8 @@ import contextlib
 import csv
 import io
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -16,11 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deepfill import load_generator  # noqa: E402
 from train import critics, data, losses  # noqa: E402
-from train.train import DEFAULT_CONFIG, load_config, main  # noqa: E402
+from train import resident, round as round_  # noqa: E402
+from train.train import DEFAULT_CONFIG, choose_runtime, load_config, main, train  # noqa: E402
 
 torch.set_num_threads(1)
 
-MASK = {"p_box": 0.5, "box_max": 32, "box_shrink": 4, "strokes": [1, 3], "vertices": [4, 11],
+MASK = {"reference_crop": 64, "p_box": 0.5, "box_max": 32, "box_shrink": 4, "strokes": [1, 3], "vertices": [4, 11],
         "width": [4, 8], "segment": [4, 12]}
 
 
@@ -28,7 +31,7 @@ def tiny_settings(image_dir):
     """--set overrides for a 64x64, cnum 4 run on the CPU."""
     values = {
         "data.dir": f'"{image_dir}"', "data.crop": 64, "data.workers": 0,
-        "mask.box_max": 32, "mask.box_shrink": 4, "mask.width": "[4, 8]", "mask.segment": "[4, 12]",
+        "mask.reference_crop": 64, "mask.box_max": 32, "mask.box_shrink": 4, "mask.width": "[4, 8]", "mask.segment": "[4, 12]",
         "model.cnum": 4, "model.critic_cnum": 4, "model.local_size": 32,
         "optim.critic_steps": 1, "train.batch": 2, "train.samples": 2, "train.log_every": 1,
         "train.sample_every": 1, "train.checkpoint_every": 1, "device.device": "cpu",
@@ -80,7 +83,7 @@ class TrainTest(unittest.TestCase):
             self.assertTrue(mask[:, left].any() and mask[:, left + w - 1].any())
 
     def test_dataset_from_folder_and_packed_files(self):
-        cfg = load_config(DEFAULT_CONFIG, [f"data.dir={self.images}", "data.crop=64"])
+        cfg = load_config(DEFAULT_CONFIG, [f"data.dir={self.images}", "data.crop=64", "data.workers=0"])
         sources = {"folder": cfg["data"]}
         for name, quality in (("raw", None), ("jpeg", 90)):
             path = Path(self.tmp.name) / f"{name}.npy"
@@ -95,8 +98,9 @@ class TrainTest(unittest.TestCase):
                 self.assertEqual((image.shape, image.dtype), ((3, 64, 64), torch.uint8))
                 self.assertEqual((mask.shape, mask.dtype), ((1, 64, 64), torch.float32))
                 self.assertEqual(tuple(box.tolist()), data.bounding_box(mask[0].numpy()))
-                batch = next(iter(data.make_loader(dataset, 2, 0, False, torch.Generator().manual_seed(0))))
-                self.assertEqual(batch[0].shape, (2, 3, 64, 64))
+                loader = data.LoaderSource({"data": data_cfg, "mask": MASK, "train": {"batch": 2}, "seed": 0},
+                                           pin_memory=False)
+                self.assertEqual(next(loader.epoch(0))[0].shape, (2, 3, 64, 64))
 
     def test_discounted_weights_are_one_at_the_rim_and_decay_inside(self):
         mask = torch.zeros(1, 1, 64, 64)
@@ -192,6 +196,134 @@ class TrainTest(unittest.TestCase):
         descriptor = json.loads((out / "model.json").read_text())
         self.assertEqual(descriptor["training"]["config"]["criticSteps"], 0)
         self.assertIn("reconstruction losses only", descriptor["training"]["summary"])
+
+    def test_masks_scale_with_the_crop(self):
+        scaled = data.scale_masks(dict(MASK, reference_crop=256, box_max=128, box_shrink=16, width=[12, 40]), 128)
+        self.assertEqual((scaled["box_max"], scaled["box_shrink"], scaled["width"]), (64, 8, [6, 20]))
+        self.assertEqual((scaled["strokes"], scaled["vertices"]), (MASK["strokes"], MASK["vertices"]))
+        self.assertIs(data.scale_masks(MASK, 64)["box_max"], 32)
+
+    def packed(self, name, size, quality=90):
+        path = Path(self.tmp.name) / name
+        if not path.exists():
+            data.pack(data.list_images(self.images), path, 6, size, [0.9, 1.0], seed=4, jpeg_quality=quality)
+        return path
+
+    def test_resident_batches_are_crops_of_the_pack_with_bank_masks(self):
+        path = self.packed("resident.npy", 72, quality=None)  # raw, so that crops compare exactly
+        crops = torch.from_numpy(np.load(path)).permute(0, 3, 1, 2)
+        cfg = load_config(DEFAULT_CONFIG, [f"data.packed={path}", "data.crop=64", "train.batch=3"]
+                          + [f"mask.{k}={json.dumps(v)}" for k, v in MASK.items()])
+        source = resident.ResidentSource(cfg, "cpu", bank=16)
+        self.assertEqual(len(source), 6)
+        batches = list(source.epoch(0))
+        self.assertEqual(len(batches), 2)
+        for x, m, boxes in batches:
+            self.assertEqual((x.shape, x.dtype, m.shape, m.dtype), ((3, 3, 64, 64), torch.uint8, (3, 1, 64, 64),
+                                                                    torch.float32))
+            self.assertTrue(set(m.unique().tolist()) <= {0.0, 1.0})
+            for image, mask, box in zip(x, m, boxes):
+                self.assertEqual(tuple(box.tolist()), data.bounding_box(mask[0].numpy()))
+                windows = [c[:, t:t + 64, l:l + 64] for c in crops for t in range(9) for l in range(9)]
+                self.assertTrue(any(torch.equal(image, w) or torch.equal(image, w.flip(2)) for w in windows))
+        # the same epoch number draws the same batches; another one does not
+        self.assertTrue(all(torch.equal(a[0], b[0]) for a, b in zip(batches, source.epoch(0))))
+        self.assertFalse(all(torch.equal(a[0], b[0]) for a, b in zip(batches, source.epoch(1))))
+
+    def test_a_nan_under_bf16_steps_back_and_goes_on_in_fp32(self):
+        cfg = load_config(DEFAULT_CONFIG, tiny_settings(self.images)[1::2] + ["loss.adv=0"])
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            trainer = train(cfg, Path(self.tmp.name) / "run-nan", steps=1)
+            trainer.rt.amp = True  # bf16 autocast runs on any CPU, fast or not
+            original, calls = trainer.generator_step, []
+
+            def poisoned(batch):
+                calls.append(1)
+                result = original(batch)
+                if len(calls) == 2:  # a bf16 overflow: NaN loss and NaN weights after the update
+                    next(trainer.gen.parameters()).data.fill_(float("nan"))
+                    result["g_loss"] = torch.tensor(float("nan"))
+                return result
+
+            trainer.generator_step = poisoned
+            trainer.run(4)
+        self.assertIn("going on in fp32", printed.getvalue())
+        self.assertFalse(trainer.rt.amp)
+        self.assertEqual(trainer.step, 4)
+        self.assertTrue(all(torch.isfinite(p).all() for p in trainer.gen.parameters()))
+        with open(Path(self.tmp.name) / "run-nan" / "log.csv", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        self.assertTrue(all(np.isfinite(float(r["g_loss"])) for r in rows))
+
+    def test_critics_carry_over_between_runs(self):
+        out = Path(self.tmp.name) / "run-critics"
+        with contextlib.redirect_stdout(io.StringIO()):
+            main(["--out", str(out), "--steps", "1"] + tiny_settings(self.images))
+            first = torch.load(out / "checkpoint.pt")["local_critic"]
+            again = Path(self.tmp.name) / "run-critics-2"
+            trainer = train(load_config(DEFAULT_CONFIG, tiny_settings(self.images)[1::2]), again, steps=0,
+                            init_critics=out / "critics.safetensors")
+        for name, value in trainer.lcrit.state_dict().items():
+            self.assertTrue(torch.allclose(value, first[name].half().float()))
+        with self.assertRaises(ValueError):  # the global critic's shapes follow the crop
+            with contextlib.redirect_stdout(io.StringIO()):
+                train(load_config(DEFAULT_CONFIG, tiny_settings(self.images)[1::2] + ["data.crop=32"]),
+                      Path(self.tmp.name) / "run-critics-3", steps=0, init_critics=out / "critics.safetensors")
+
+    def test_gpu_round_rehearsed_on_the_cpu(self):
+        """The GPU call's command line, on the CPU: packed crops, phases, export, no evaluation."""
+        out = Path(self.tmp.name) / "round"
+        pack = self.packed("round.npy", 72)
+        # the shipped config with tiny phases: 48 px then 64 px crops (critics do not fit across crops)
+        text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+        config = Path(self.tmp.name) / "round.toml"
+        config.write_text(text[:text.index("[[round.cpu]]")] + "".join(
+            f'[[round.cpu]]\nshare = 1\nset = {{ "data.crop" = {crop}, "train.batch" = 2 }}\n' for crop in (48, 64)))
+        tiny = sum((["--set", a] for a in tiny_settings(self.images)[1::2] if not a.startswith("data.crop")), [])
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            self.assertEqual(round_.main(["--config", str(config), "--device", "cpu", "--pack", str(pack),
+                                          "--minutes", "0.01", "--out", str(out), "--no-evaluate"] + tiny), 0)
+        self.assertIn("--adopt-from", printed.getvalue())
+        descriptor = json.loads((out / "final" / "model.json").read_text())
+        phases = descriptor["training"]["round"]["phases"]
+        self.assertEqual([(p["crop"], p["batch"]) for p in phases], [(48, 2), (64, 2)])
+        self.assertTrue(all(p["steps"] >= 1 for p in phases))
+        self.assertEqual(descriptor["training"]["imagesSeen"], sum(p["images"] for p in phases))
+        # started from the shipped weights (cnum 32), not from the tiny config's cnum 4
+        self.assertEqual(load_generator(out / "final" / "deepfill-v1.safetensors").cnum, 32)
+        for name in ("critics.safetensors", "model.json", "deepfill-v1.safetensors"):
+            self.assertTrue((out / "final" / name).exists(), name)
+        self.assertTrue((out / "phase2" / "samples").is_dir())
+
+    def test_device_call_script_rehearsed_on_the_cpu(self):
+        """The GPU call exactly as the device tool runs it (same script, GPU phases), on the CPU at tiny sizes."""
+        out = Path(self.tmp.name) / "device-out"
+        tiny = sum((["--set", a] for a in tiny_settings(self.images)[1::2]), [])
+        script = Path(__file__).resolve().parents[1] / "train" / "device_round.sh"
+        env = dict(os.environ, PYTHON=sys.executable, DEVICE="cpu", PACK=str(self.packed("device.npy", 72)),
+                   OUT=str(out))
+        done = subprocess.run(["bash", str(script), "0.01"] + tiny, env=env, capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stderr[-3000:])
+        files = [p for p in out.rglob("*") if p.is_file()]
+        self.assertLessEqual(len(files), 8)  # what the device tool brings back: 8 files of 16 MiB, 2 folders deep
+        self.assertTrue(all(p.stat().st_size < 16 * 2 ** 20 and len(p.relative_to(out).parts) <= 3 for p in files))
+        names = {str(p.relative_to(out)) for p in files}
+        self.assertTrue({"round/final/model.json", "round/final/deepfill-v1.safetensors", "round/phase1-log.csv",
+                         "round/phase1-samples.png"} <= names, names)
+        training = json.loads((out / "round" / "final" / "model.json").read_text())["training"]
+        self.assertEqual(training["round"]["phases"][0]["crop"], 64)
+        self.assertIn("img/s", done.stdout)
+
+    def test_adoption_needs_better_hole_l1_everywhere_and_no_psnr_loss(self):
+        def means(l1, psnr):
+            return {"model": {"holeL1": l1, "psnr": psnr}, "telea": {"holeL1": 10.0}}
+        shipped = {"center": means(13.0, 21.0), "strokes": means(12.0, 21.5)}
+        self.assertEqual(round_.verdict({"center": means(12.5, 21.1), "strokes": means(11.0, 21.5)}, shipped),
+                         (True, []))
+        adopt, reasons = round_.verdict({"center": means(12.5, 21.1), "strokes": means(12.0, 21.9)}, shipped)
+        self.assertFalse(adopt)
+        self.assertIn("strokes: hole l1", reasons[0])
+        self.assertFalse(round_.verdict({"center": means(12.5, 20.9), "strokes": means(11.0, 21.6)}, shipped)[0])
 
 
 if __name__ == "__main__":

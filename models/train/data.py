@@ -83,6 +83,20 @@ def bounding_box(mask):
     return int(rows[0]), int(cols[0]), int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)
 
 
+MASK_LENGTHS = ("box_max", "box_shrink", "width", "segment")
+
+
+def scale_masks(mask_cfg, crop):
+    """The [mask] lengths are given for reference_crop; scale them so a smaller crop gets the same hole shares."""
+    factor = crop / mask_cfg["reference_crop"]
+    scaled = dict(mask_cfg)
+    for key in MASK_LENGTHS:
+        value = mask_cfg[key]
+        scaled[key] = [max(1, round(v * factor)) for v in value] if isinstance(value, list) else max(
+            0 if key == "box_shrink" else 1, round(value * factor))
+    return scaled
+
+
 def random_mask(h, w, cfg, rng):
     """Float32 (h, w) mask (1 = hole) and the hole's bounding box (top, left, height, width)."""
     mask = box_mask(h, w, cfg, rng)
@@ -111,7 +125,7 @@ class CropDataset(Dataset):
         self.crop = data_cfg["crop"]
         self.scale = data_cfg["scale"]
         self.hflip = data_cfg["hflip"]
-        self.mask_cfg = mask_cfg
+        self.mask_cfg = scale_masks(mask_cfg, self.crop)
         self.packed = data_cfg.get("packed") or None
         self._array = None
         if self.packed:
@@ -161,22 +175,38 @@ class CropDataset(Dataset):
         return image, torch.from_numpy(mask)[None], torch.tensor(box, dtype=torch.int64)
 
 
-def make_loader(dataset, batch, workers, pin_memory, generator):
-    """Shuffled loader of whole batches; generator decides the order and the workers' seeds."""
-    if len(dataset) < batch:
-        raise ValueError(f"dataset has {len(dataset)} images, fewer than one batch of {batch}")
-    extra = {"persistent_workers": True, "prefetch_factor": 4} if workers > 0 else {}
-    return DataLoader(dataset, batch_size=batch, shuffle=True, drop_last=True, num_workers=workers,
-                      pin_memory=pin_memory, generator=generator, **extra)
+class LoaderSource:
+    """Batches from a folder or a packed file through a DataLoader: images decoded and masks drawn on the CPU.
 
+    The trainer's data source: len(), fixed(count, seed) for the sample grid, epoch(n) for one shuffled pass.
+    """
 
-def fixed_batch(dataset, count, seed):
-    """A reproducible batch (same crops and masks on every call), without disturbing torch's RNG."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        step = max(1, len(dataset) // count)
-        items = [dataset[(i * step) % len(dataset)] for i in range(count)]
-    return tuple(torch.stack(parts) for parts in zip(*items))
+    def __init__(self, cfg, pin_memory):
+        self.dataset = CropDataset(cfg["data"], cfg["mask"])
+        batch = cfg["train"]["batch"]
+        if len(self.dataset) < batch:
+            raise ValueError(f"dataset has {len(self.dataset)} images, fewer than one batch of {batch}")
+        workers = cfg["data"]["workers"]
+        self.seed = cfg["seed"]
+        self.order = torch.Generator()
+        extra = {"persistent_workers": True, "prefetch_factor": 4} if workers > 0 else {}
+        self.loader = DataLoader(self.dataset, batch_size=batch, shuffle=True, drop_last=True, num_workers=workers,
+                                 pin_memory=pin_memory, generator=self.order, **extra)
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def epoch(self, number):
+        self.order.manual_seed(self.seed * 1_000_003 + number)
+        return iter(self.loader)
+
+    def fixed(self, count, seed):
+        """A reproducible batch (same crops and masks on every call), without disturbing torch's RNG."""
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            step = max(1, len(self.dataset) // count)
+            items = [self.dataset[(i * step) % len(self.dataset)] for i in range(count)]
+        return tuple(torch.stack(parts) for parts in zip(*items))
 
 
 def pack(files, out, count, size, scale, seed, jpeg_quality=None):

@@ -8,9 +8,11 @@ deepfill-v1.safetensors (F16) + model.json.
 """
 import argparse
 import contextlib
+import copy
 import csv
 import json
 import math
+import os
 import signal
 import sys
 import time
@@ -23,12 +25,14 @@ import torch
 from PIL import Image
 
 from deepfill import Generator, offsets_to_rgb
-from deepfill.weights import load_generator, save_generator, write_descriptor
+from deepfill.weights import (load_generator, read_safetensors, save_generator, write_descriptor,
+                              write_safetensors)
 
 from . import critics, data, losses
 
 DEFAULT_CONFIG = Path(__file__).resolve().with_name("config.toml")
 WEIGHTS_NAME = "deepfill-v1.safetensors"
+CRITICS_NAME = "critics.safetensors"
 LOG_FIELDS = ["step", "images", "wall_s", "images_per_s", "g_loss", "l1", "ae", "adv",
               "d_loss", "wdist", "gp", "hole_l1"]
 
@@ -68,6 +72,24 @@ class Runtime:
         return torch.autocast(self.device.type, dtype=torch.bfloat16)
 
 
+def save_critics(gcrit, lcrit, path, cfg):
+    tensors = {f"global.{k}": v for k, v in gcrit.state_dict().items()}
+    tensors.update({f"local.{k}": v for k, v in lcrit.state_dict().items()})
+    write_safetensors(path, tensors, "F16", {"critic_cnum": cfg["model"]["critic_cnum"],
+                                             "crop": cfg["data"]["crop"], "local_size": cfg["model"]["local_size"]})
+
+
+def load_critics(gcrit, lcrit, path):
+    """Load both critics from save_critics' file; shapes must match (the global critic's depend on the crop)."""
+    tensors, _ = read_safetensors(path)
+    for prefix, net in (("global.", gcrit), ("local.", lcrit)):
+        part = {k[len(prefix):]: v.float() for k, v in tensors.items() if k.startswith(prefix)}
+        try:
+            net.load_state_dict(part, strict=True)
+        except RuntimeError as e:
+            raise ValueError(f"{path}: critics do not fit this configuration (critic_cnum, crop, local_size): {e}")
+
+
 def cpu_has_bf16():
     """True where the CPU multiplies bf16 natively (AVX-512 BF16 or AMX); elsewhere oneDNN would emulate it, slower than fp32."""
     try:
@@ -84,8 +106,8 @@ def choose_runtime(cfg):
         name = "cuda" if torch.cuda.is_available() else "cpu"
     device = torch.device(name)
     cuda = device.type == "cuda"
-    if cfg["threads"] > 0:
-        torch.set_num_threads(cfg["threads"])
+    # Debian's torch starts with one thread whatever the machine has: 0 means every CPU this process may use
+    torch.set_num_threads(cfg["threads"] or len(os.sched_getaffinity(0)))
     if not cuda:
         # trained weights and Adam's moments hold denormal floats: without this a CPU step is 4-5x slower
         torch.set_flush_denormal(True)
@@ -127,7 +149,7 @@ class Progress:
 
 
 class Trainer:
-    def __init__(self, cfg, out, runtime, init=None):
+    def __init__(self, cfg, out, runtime, init=None, source=None, init_critics=None):
         self.cfg = cfg
         self.out = Path(out)
         self.rt = runtime
@@ -141,6 +163,8 @@ class Trainer:
         model["cnum"] = self.gen.cnum  # weights given with --init decide the width
         self.gcrit = critics.global_critic(model["critic_cnum"], crop)
         self.lcrit = critics.local_critic(model["critic_cnum"], model["local_size"])
+        if init_critics:
+            load_critics(self.gcrit, self.lcrit, init_critics)
         memory = torch.channels_last if runtime.channels_last else torch.contiguous_format
         for net in (self.gen, self.gcrit, self.lcrit):
             net.to(runtime.device, memory_format=memory)
@@ -156,11 +180,8 @@ class Trainer:
         self.images = 0
         self.epoch = 0
         self.wall_before = 0.0
-        self.dataset = data.CropDataset(cfg["data"], cfg["mask"])
-        self.fixed = data.fixed_batch(self.dataset, cfg["train"]["samples"], cfg["seed"])
-        self.loader_rng = torch.Generator()
-        self.loader = data.make_loader(self.dataset, cfg["train"]["batch"], cfg["data"]["workers"],
-                                       runtime.device.type == "cuda", self.loader_rng)
+        self.source = source or data.LoaderSource(cfg, pin_memory=runtime.device.type == "cuda")
+        self.fixed = self.source.fixed(cfg["train"]["samples"], cfg["seed"])
 
     # ---- state ----
 
@@ -197,8 +218,7 @@ class Trainer:
 
     def batches(self):
         while True:
-            self.loader_rng.manual_seed(self.cfg["seed"] * 1_000_003 + self.epoch)
-            yield from self.loader
+            yield from self.source.epoch(self.epoch)
             self.epoch += 1
 
     def to_device(self, batch):
@@ -294,6 +314,8 @@ class Trainer:
                    f"{losses_used}) on {device}.")
         save_generator(self.gen, self.out / WEIGHTS_NAME, "F16",
                        {"training": "trained", "steps": str(self.step), "images": str(self.images)})
+        if self.critic_steps:  # so that the next round's adversarial phase goes on where this one stopped
+            save_critics(self.gcrit, self.lcrit, self.out / CRITICS_NAME, cfg)
         descriptor = self.out / "model.json"
         write_descriptor(descriptor, name="deepfill-v1", cnum=self.gen.cnum, weights=WEIGHTS_NAME,
                          status="trained", steps=self.step, summary=summary)
@@ -336,6 +358,7 @@ class Trainer:
         sums, count = {}, 0
         window_start, window_images = start, self.images
         batches = self.batches()
+        self.snapshot()
         try:
             with open(log_path, "a", newline="") as log_file:
                 log = csv.DictWriter(log_file, LOG_FIELDS)
@@ -355,7 +378,13 @@ class Trainer:
                         first_step_end, first_step_images = now, self.images
                     rate = (self.images - window_images) / max(now - window_start, 1e-9)
                     log_now = self.step % train["log_every"] == 0 or self.step >= total_steps
+                    if log_now and not all(math.isfinite(float(v)) for v in sums.values()):
+                        self.step_back(progress)
+                        sums, count = {}, 0
+                        window_start, window_images = time.monotonic(), self.images
+                        continue
                     if log_now:
+                        self.snapshot()
                         self._log(log, log_file, sums, count, rate, self.wall_before + now - start, progress)
                         sums, count = {}, 0
                         window_start, window_images = now, self.images
@@ -372,7 +401,7 @@ class Trainer:
             for s, handler in previous.items():
                 signal.signal(s, handler)
         end = time.monotonic()
-        wall = self.wall_before + end - start
+        wall = self.wall = self.wall_before + end - start
         # the first step includes warm-up (allocation, cudnn autotuning, compilation): leave it out of the rate
         if first_step_end is not None and self.images > first_step_images:
             images_per_s = (self.images - first_step_images) / max(end - first_step_end, 1e-9)
@@ -380,12 +409,33 @@ class Trainer:
             images_per_s = (self.images - start_images) / max(end - start, 1e-9)
         why = (f"signal {stop['signal']}" if stop["signal"] is not None
                else "step target reached" if self.step >= total_steps else "time budget used")
+        self.interrupted = stop["signal"] is not None
         self.save_checkpoint(wall)
         sample = self.write_samples()
         self.export(wall, images_per_s)
         progress.message(f"stopped at step {self.step} ({why}); {self.images} images, {images_per_s:.2f} img/s; "
                          f"wrote {self.checkpoint_path()}, {sample}, {self.out / WEIGHTS_NAME}")
         return images_per_s
+
+    def snapshot(self):
+        """In-memory copy of what a step changes, taken at every log point, to step back to if a loss goes NaN."""
+        self.good = copy.deepcopy({
+            "step": self.step, "images": self.images, "generator": self.gen.state_dict(),
+            "global_critic": self.gcrit.state_dict(), "local_critic": self.lcrit.state_dict(),
+            "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()})
+
+    def step_back(self, progress):
+        """bf16 overflow (reported with gradient penalties): return to the last good state and go on in fp32."""
+        if not self.rt.amp:
+            raise FloatingPointError(f"a loss is not finite at step {self.step} in fp32: lower optim.lr")
+        good = self.good
+        for name, part in (("generator", self.gen), ("global_critic", self.gcrit), ("local_critic", self.lcrit),
+                           ("opt_g", self.opt_g), ("opt_d", self.opt_d)):
+            part.load_state_dict(good[name])
+        progress.message(f"a loss went NaN/inf under bf16 before step {self.step}: back to step {good['step']}, "
+                         "going on in fp32")
+        self.step, self.images = good["step"], good["images"]
+        self.rt.amp = False
 
     def _log(self, log, log_file, sums, count, rate, wall, progress):
         means = {key: float(value) / count for key, value in sums.items()}
@@ -396,23 +446,12 @@ class Trainer:
                                  if k in means)  # no critic terms in a reconstruction-only phase
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python3 -m train.train", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", default=str(DEFAULT_CONFIG))
-    parser.add_argument("--out", required=True, help="run folder (checkpoint, logs, samples, exported model)")
-    parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt if there is one")
-    parser.add_argument("--init", help="start the generator from these weights (safetensors; sets cnum)")
-    parser.add_argument("--steps", type=int, help="generator step to stop at (default: the config's train.steps)")
-    parser.add_argument("--minutes", type=float, help="time budget for this invocation; then save and export")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
-    args = parser.parse_args(argv)
-
-    cfg = load_config(args.config, args.set)
+def train(cfg, out, init=None, init_critics=None, resume=False, steps=None, minutes=None, source=None):
+    """One training run as the command line does it; returns the Trainer (interrupted: a signal ended it)."""
     runtime = choose_runtime(cfg["device"])
-    out = Path(args.out)
+    out = Path(out)
     state = None
-    if args.resume:
+    if resume:
         if (out / "checkpoint.pt").exists():
             state = torch.load(out / "checkpoint.pt", map_location="cpu")
             # the networks' shapes come from the checkpoint; everything else may change between runs
@@ -420,16 +459,34 @@ def main(argv=None):
             cfg["data"]["crop"] = state["config"]["data"]["crop"]
         else:
             print(f"no checkpoint in {out}: starting a new run", flush=True)
-    if state is not None and args.init:
-        print("--init ignored: resuming from the checkpoint", flush=True)
-    trainer = Trainer(cfg, out, runtime, init=None if state is not None else args.init)
+    if state is not None and (init or init_critics):
+        print("--init/--init-critics ignored: resuming from the checkpoint", flush=True)
+        init = init_critics = None
+    trainer = Trainer(cfg, out, runtime, init=init, source=source, init_critics=init_critics)
     if state is not None:
         trainer.load_checkpoint(state)
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     print(f"device {runtime.device} (bf16 {runtime.amp}, channels_last {runtime.channels_last}, "
-          f"compile {runtime.compile}); generator cnum {trainer.gen.cnum}; {len(trainer.dataset)} images; "
+          f"compile {runtime.compile}); generator cnum {trainer.gen.cnum}; {len(trainer.source)} images; "
           f"starting at step {trainer.step}", flush=True)
-    trainer.run(args.steps if args.steps is not None else cfg["train"]["steps"], args.minutes)
+    trainer.run(steps if steps is not None else cfg["train"]["steps"], minutes)
+    return trainer
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m train.train", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", default=str(DEFAULT_CONFIG))
+    parser.add_argument("--out", required=True, help="run folder (checkpoint, logs, samples, exported model)")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt if there is one")
+    parser.add_argument("--init", help="start the generator from these weights (safetensors; sets cnum)")
+    parser.add_argument("--init-critics", help=f"start both critics from a {CRITICS_NAME} of an earlier run")
+    parser.add_argument("--steps", type=int, help="generator step to stop at (default: the config's train.steps)")
+    parser.add_argument("--minutes", type=float, help="time budget for this invocation; then save and export")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    args = parser.parse_args(argv)
+    train(load_config(args.config, args.set), args.out, init=args.init, init_critics=args.init_critics,
+          resume=args.resume, steps=args.steps, minutes=args.minutes)
     return 0
 
 

@@ -1,0 +1,240 @@
+"""One training round: train on from the shipped model, evaluate with the product, adopt only what wins.
+
+Run from models/ (low priority, in the background, while other work goes on):
+  nice -n 19 python3 -m train.round --minutes 110 --out ../.work/round       # CPU: folder photos, Java evaluation
+  python3 -m train.round --device cuda --pack ../.work/pack.npy --minutes 7 --out $OUT --no-evaluate   # a GPU call
+  python3 -m train.round --adopt-from RUN_DIR          # evaluate a finished run's export here and adopt it if it wins
+
+The phases [[round.cpu]] or [[round.cuda]] of the config (by device, or --phases) run one after the other within --minutes, each from the previous one's
+export. SIGINT/SIGTERM ends the running phase (saved and exported as always); the round then skips the phases
+left and still evaluates what it has; a second signal during evaluation gives up without adopting.
+Adoption (hole l1 better on every mask kind of round.evaluate_masks, PSNR lower on none) copies the weights and
+model.json into deepfill-v1/, regenerates the parity fixtures and adds a row to the model card. Without it the
+repository is left as it was; OUT/round.json and the printed row record the round either way.
+"""
+import argparse
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from .resident import ResidentSource
+from deepfill.weights import read_safetensors
+
+from .train import CRITICS_NAME, DEFAULT_CONFIG, WEIGHTS_NAME, load_config, train
+
+MODELS = Path(__file__).resolve().parents[1]
+REPO = MODELS.parent
+SHIPPED = MODELS / "deepfill-v1"
+MODEL_CARD = SHIPPED / "MODEL_CARD.md"
+HISTORY_HEADING = "## Training history"
+
+
+def phase_configs(config, overrides, minutes, name):
+    """[(cfg, minutes)] for each [[round.NAME]]: the base config, the phase's set, then the command line's --set."""
+    base = load_config(config, overrides)
+    phases = base["round"][name]
+    total = sum(p["share"] for p in phases)
+    result = []
+    for phase in phases:
+        sets = [f"{k}={json.dumps(v)}" for k, v in phase["set"].items()]
+        result.append((load_config(config, sets + list(overrides)), minutes * phase["share"] / total))
+    return base, result
+
+
+def run_phases(args):
+    base, phases = phase_configs(args.config, args.set, args.minutes, args.phases or torch.device(args.device).type)
+    out = Path(args.out)
+    init = args.init or str(SHIPPED / WEIGHTS_NAME)
+    # critics fit one crop only (the global one's dense layer): each phase gets those of its crop, if any
+    critics = {}
+    if args.init_critics:
+        critics[int(read_safetensors(args.init_critics)[1]["crop"])] = args.init_critics
+    start = time.monotonic()
+    done = []
+    stopping = []  # a signal between phases (a running phase's trainer takes it itself)
+    previous = {s: signal.signal(s, lambda signum, _: stopping.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
+    for number, (cfg, minutes) in enumerate(phases, 1):
+        if stopping:
+            break
+        if args.pack:
+            cfg["data"]["packed"] = args.pack
+        cfg["device"]["device"] = args.device
+        # what earlier phases left unused goes to the later ones
+        budget = args.minutes - (time.monotonic() - start) / 60 - sum(m for _, m in phases[number:])
+        # packed crops stay decoded on the device (on the CPU too, so that a CPU run rehearses a GPU call)
+        source = ResidentSource(cfg, args.device) if args.pack else None
+        phase_out = out / f"phase{number}"
+        print(f"round: phase {number}/{len(phases)}, {cfg['data']['crop']} px, batch {cfg['train']['batch']}, "
+              f"lr {cfg['optim']['lr']}, {budget:.1f} min", flush=True)
+        trainer = train(cfg, phase_out, init=init, init_critics=critics.get(cfg["data"]["crop"]),
+                        minutes=max(budget, 0.05), source=source)
+        done.append({"phase": number, "crop": cfg["data"]["crop"], "batch": cfg["train"]["batch"],
+                     "lr": cfg["optim"]["lr"], "steps": trainer.step, "images": trainer.images,
+                     "adv": cfg["loss"]["adv"], "bf16": trainer.rt.amp,
+                     "imagesPerSecond": round(trainer.images / max(trainer.wall, 1e-9), 2),
+                     "wallSeconds": round(trainer.wall, 1)})
+        init = str(phase_out / WEIGHTS_NAME)
+        if (phase_out / CRITICS_NAME).exists():
+            critics[cfg["data"]["crop"]] = str(phase_out / CRITICS_NAME)
+        if trainer.interrupted or stopping:
+            print("round: stopped by a signal; skipping the phases left", flush=True)
+            break
+    for s, handler in previous.items():
+        signal.signal(s, handler)
+    if not done:
+        raise SystemExit("round: stopped before the first phase trained")
+    final = out / "final"
+    final.mkdir(parents=True, exist_ok=True)
+    last = out / f"phase{done[-1]['phase']}"
+    for name in ("model.json", WEIGHTS_NAME, CRITICS_NAME):
+        if (last / name).exists():
+            shutil.copy2(last / name, final / name)
+    summary = {"phases": done, "minutes": round((time.monotonic() - start) / 60, 1),
+               "device": args.device, "start": args.init or "shipped model", "final": str(final)}
+    record_training(final / "model.json", summary)
+    return base, final, summary
+
+
+def record_training(descriptor, summary):
+    """model.json's training section describes the whole round, not only its last phase."""
+    content = json.loads(descriptor.read_text(encoding="utf-8"))
+    training = content["training"]
+    training["round"] = summary
+    training["imagesSeen"] = sum(p["images"] for p in summary["phases"])
+    descriptor.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+
+
+def evaluate(model_json, masks, seed, out):
+    """{mask kind: report means} from the Java product's `inpaint evaluate` on the val photos."""
+    results = {}
+    for kind in masks:
+        folder = Path(out) / kind
+        subprocess.run([str(REPO / "inpaint"), "evaluate", "--images", str(REPO.parent / "shared/datasets/val"),
+                        "--masks", kind, "--seed", str(seed), "--model", str(model_json), "--out", str(folder)],
+                       check=True, stdout=subprocess.DEVNULL)
+        results[kind] = json.loads((folder / "report.json").read_text(encoding="utf-8"))["means"]
+    return results
+
+
+def verdict(candidate, shipped):
+    """(adopt?, reasons): hole l1 must improve on every mask kind and PSNR must not drop on any."""
+    reasons = []
+    for kind in candidate:
+        new, old = candidate[kind]["model"], shipped[kind]["model"]
+        if new["holeL1"] >= old["holeL1"]:
+            reasons.append(f"{kind}: hole l1 {new['holeL1']:.2f} % not below {old['holeL1']:.2f} %")
+        if new["psnr"] < old["psnr"]:
+            reasons.append(f"{kind}: PSNR {new['psnr']:.2f} dB below {old['psnr']:.2f} dB")
+    return not reasons, reasons
+
+
+def history_row(summary, results, adopted):
+    phases = summary["phases"]
+    crops = " then ".join(f"{p['crop']} px x {p['batch']}" for p in phases)
+    steps = " + ".join(f"{p['steps']:,}" for p in phases)
+    images = sum(p["images"] for p in phases)
+    losses = "reconstruction only" if all(p["adv"] == 0 for p in phases) else "reconstruction + WGAN-GP"
+    metrics = " / ".join(f"{results[k]['model']['holeL1']:.2f} % ({results[k]['model']['holeL1'] / results[k]['telea']['holeL1']:.2f}x)"
+                         for k in results)
+    rate = images / max(summary["minutes"] * 60, 1)
+    return (f"| {time.strftime('%Y-%m-%d')} | {summary['start']} | {crops} | {losses} | {steps} | {images:,} | "
+            f"{rate:.2f} | {summary['device']} | {summary['minutes']:.0f} min | {metrics} | "
+            f"{'adopted' if adopted else 'not adopted'} |")
+
+
+def append_history(row):
+    """Add row at the end of the model card's history table."""
+    lines = MODEL_CARD.read_text(encoding="utf-8").split("\n")
+    start = lines.index(HISTORY_HEADING)
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("|"))
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    lines.insert(end, row)
+    MODEL_CARD.write_text("\n".join(lines), encoding="utf-8")
+
+
+def adopt(final):
+    for name in ("model.json", WEIGHTS_NAME, CRITICS_NAME):
+        if (final / name).exists():
+            shutil.copyfile(final / name, SHIPPED / name)
+    subprocess.run([sys.executable, str(MODELS / "make_fixtures.py")], check=True, cwd=MODELS)
+
+
+def judge(final, summary, cfg, out):
+    masks, seed = cfg["round"]["evaluate_masks"], cfg["round"]["evaluate_seed"]
+    print(f"round: evaluating {final} and the shipped model on val ({', '.join(masks)})", flush=True)
+    candidate = evaluate(final / "model.json", masks, seed, Path(out) / "eval-candidate")
+    shipped = evaluate(SHIPPED / "model.json", masks, seed, Path(out) / "eval-shipped")
+    adopted, reasons = verdict(candidate, shipped)
+    row = history_row(summary, candidate, adopted)
+    report = {"summary": summary, "candidate": candidate, "shipped": shipped, "adopted": adopted,
+              "reasons": reasons, "row": row}
+    Path(out).mkdir(parents=True, exist_ok=True)
+    (Path(out) / "round.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    for kind in masks:
+        print(f"round: {kind}: hole l1 {shipped[kind]['model']['holeL1']:.2f} -> {candidate[kind]['model']['holeL1']:.2f} %,"
+              f" PSNR {shipped[kind]['model']['psnr']:.2f} -> {candidate[kind]['model']['psnr']:.2f} dB"
+              f" (Telea {candidate[kind]['telea']['holeL1']:.2f} %)", flush=True)
+    if adopted:
+        adopt(final)
+        append_history(row)
+        print("round: adopted: weights, model.json, parity fixtures and the model card's history updated", flush=True)
+    else:
+        print("round: not adopted (" + "; ".join(reasons) + "); the repository is unchanged", flush=True)
+    print(row, flush=True)
+    return adopted
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m train.round", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", default=str(DEFAULT_CONFIG))
+    parser.add_argument("--out", help="round folder: one sub-folder per phase, final/, eval-*/, round.json")
+    parser.add_argument("--minutes", type=float, default=110, help="training time of the whole round")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--phases", help="which [[round.NAME]] phases (default: the device type, cpu or cuda)")
+    parser.add_argument("--pack", help="packed crops (python3 -m train.data pack); on a GPU they stay on it")
+    parser.add_argument("--init", help=f"start weights (default: the shipped {SHIPPED.name}/{WEIGHTS_NAME})")
+    parser.add_argument("--init-critics", help=f"start critics (default: the shipped {CRITICS_NAME} if any)")
+    parser.add_argument("--no-evaluate", action="store_true", help="train and export only (a machine without Java)")
+    parser.add_argument("--adopt-from", metavar="RUN", help="skip training: judge RUN/final (or RUN) and adopt if it wins")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override for every phase (wins over the phases' own settings)")
+    args = parser.parse_args(argv)
+    if args.init_critics is None and (SHIPPED / CRITICS_NAME).exists():
+        args.init_critics = str(SHIPPED / CRITICS_NAME)
+
+    if args.adopt_from:
+        run = Path(args.adopt_from)
+        final = run / "final" if (run / "final").is_dir() else run
+        summary = json.loads((final / "model.json").read_text(encoding="utf-8"))["training"].get("round")
+        if summary is None:
+            parser.error(f"{final}/model.json was not written by a round")
+        # the run may lie on a read-only folder (the device tool's files_at): evaluations go under .work/
+        judge(final, summary, load_config(args.config, args.set), args.out or REPO / ".work" / "judge" / run.name)
+        return 0
+    if not args.out:
+        parser.error("--out is required to train")
+    # a signal between phases or during evaluation: the first one is taken by the running phase, or ends the wait
+    base, final, summary = run_phases(args)
+    print(f"round: trained {summary['minutes']} min; export in {final}", flush=True)
+    if args.no_evaluate:
+        print(f"round: judge it where Java runs: python3 -m train.round --adopt-from {args.out}", flush=True)
+        return 0
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        judge(final, summary, base, args.out)
+    except KeyboardInterrupt:
+        print("round: interrupted during evaluation; nothing adopted", flush=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
