@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deepfill import load_generator  # noqa: E402
 from train import critics, data, losses  # noqa: E402
-from train import resident, round as round_  # noqa: E402
+from train import resident, round as round_, speed  # noqa: E402
 from train.train import DEFAULT_CONFIG, choose_runtime, load_config, main, train  # noqa: E402
 
 torch.set_num_threads(1)
@@ -313,6 +313,9 @@ class TrainTest(unittest.TestCase):
         training = json.loads((out / "round" / "final" / "model.json").read_text())["training"]
         self.assertEqual(training["round"]["phases"][0]["crop"], 64)
         self.assertIn("img/s", done.stdout)
+
+    def test_speed_probe_times_a_training_step(self):
+        self.assertGreater(speed.images_per_second(64, 1, bf16=False, channels_last=True, flush=True, steps=1), 0)
 
     def test_adoption_needs_better_hole_l1_everywhere_and_no_psnr_loss(self):
         def means(l1, psnr):

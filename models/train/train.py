@@ -99,8 +99,30 @@ def cpu_has_bf16():
     return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
+def bf16_is_faster(channels_last, pairs=6):
+    """Time a small generator step in fp32 and in bf16 on this CPU. Native bf16 is not enough: bf16 steps were
+    2x faster than fp32 on an AMD EPYC with AVX-512 BF16, and 15 % slower on an Intel Xeon that has it too.
+    Single steps alternate and each side keeps its fastest, so that a busy moment hurts neither alone."""
+    gen = Generator(32)
+    memory = torch.channels_last if channels_last else torch.contiguous_format
+    gen.to(memory_format=memory)
+    x = torch.rand(2, 3, 64, 64).contiguous(memory_format=memory)
+    m = torch.zeros(2, 1, 64, 64)
+    m[:, :, 16:48, 16:48] = 1
+    best = {False: math.inf, True: math.inf}
+    for i in range(pairs + 1):
+        for amp in (False, True):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=amp):
+                start = time.perf_counter()
+                _, stage2, _ = gen(x, m)
+                stage2.float().mean().backward()
+            if i:  # the first pair creates the kernels
+                best[amp] = min(best[amp], time.perf_counter() - start)
+    return best[True] < best[False]
+
+
 def choose_runtime(cfg):
-    """Resolve the [device] section: bf16 on CUDA and on bf16-capable CPUs, compile on CUDA with torch 2."""
+    """Resolve the [device] section: bf16 on CUDA and on CPUs where it is faster, compile on CUDA with torch 2."""
     name = cfg["device"]
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
@@ -115,9 +137,12 @@ def choose_runtime(cfg):
         torch.backends.cudnn.benchmark = True
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
-    fast = torch.cuda.is_bf16_supported() if cuda else cpu_has_bf16()
+    if cuda:
+        amp = cfg["amp"] and torch.cuda.is_bf16_supported()
+    else:
+        amp = cfg["amp"] and cpu_has_bf16() and bf16_is_faster(cfg["channels_last"])
     return Runtime(device=device,
-                   amp=cfg["amp"] and fast,
+                   amp=amp,
                    channels_last=cfg["channels_last"],
                    compile=cuda and cfg["compile"] and hasattr(torch, "compile"))
 
