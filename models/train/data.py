@@ -1,7 +1,7 @@
 """Training data: random square crops of photos with random hole masks.
 
 Photos come from a folder (PIL) or from one packed .npy (for machines that cannot see the folder):
-  python3 -m train.data pack --out ../.work/crops.npy [--count 300] [--size 256] [--jpeg 90]
+  python3 -m train.data pack --out ../.work/crops.npy [--count N] [--size 256] [--jpeg 90]
 A packed file is either raw crops, uint8 (N, S, S, 3), or with --jpeg a 1-D uint8 array of records
 [uint32 little-endian length][JPEG bytes], which holds about ten times more crops in the same space.
 """
@@ -247,7 +247,7 @@ def main(argv=None):
     p.add_argument("--out", required=True, help="output .npy")
     p.add_argument("--config", default=str(DEFAULT_CONFIG), help="defaults for --dir, --size and the scale range")
     p.add_argument("--dir", help="image folder (default: the config's data.dir)")
-    p.add_argument("--count", type=int, default=300, help="number of crops (default 300: 59 MB raw at 256)")
+    p.add_argument("--count", type=int, help="number of crops (default: one per photo)")
     p.add_argument("--size", type=int, help="crop side (default: the config's data.crop)")
     p.add_argument("--jpeg", type=int, metavar="QUALITY", help="store JPEG records of this quality instead of raw")
     p.add_argument("--seed", type=int, default=1)
@@ -256,8 +256,9 @@ def main(argv=None):
     cfg = load_config(args.config)
     files = list_images(args.dir or cfg["data"]["dir"])
     size = args.size or cfg["data"]["crop"]
-    written = pack(files, args.out, args.count, size, cfg["data"]["scale"], args.seed, args.jpeg)
-    print(f"{args.count} crops {size}x{size} from {len(files)} images -> {args.out} ({written / 1e6:.1f} MB)")
+    count = args.count or len(files)
+    written = pack(files, args.out, count, size, cfg["data"]["scale"], args.seed, args.jpeg)
+    print(f"{count} crops {size}x{size} from {len(files)} images -> {args.out} ({written / 1e6:.1f} MB)")
     return 0
 
 

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 python="${PYTHON:-/opt/torch/.venv/bin/python}"
 [ -x "$python" ] || python=python3
 pack="${PACK:-../.work/gpu-pack.npy}"
-[ -f "$pack" ] || { echo "device_round: no pack at $pack (make it: python3 -m train.data pack --out $pack --size 288 --jpeg 85)" >&2; exit 2; }
+[ -f "$pack" ] || { echo "device_round: no pack at $pack (make it: python3 -m train.data pack --out $pack --size 272 --jpeg 80)" >&2; exit 2; }
 work="$(mktemp -d)"
 "$python" -m train.round --device "${DEVICE:-cuda}" --phases cuda --pack "$pack" --minutes "$minutes" \
   --out "$work" --no-evaluate "$@"
