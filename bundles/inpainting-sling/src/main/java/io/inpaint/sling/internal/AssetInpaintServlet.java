@@ -30,7 +30,8 @@ import io.inpaint.api.InpaintingResult;
  * <li>{@code GET <asset>.inpaint.json}: the model service's status;</li>
  * <li>{@code GET <asset>.inpaint-job.json}: the asset's ingestion jobs.</li>
  * </ul>
- * A POST to a path where nothing is gets its 404 from {@link MissingAssetFilter}.
+ * A POST to a path where nothing is gets its 404 from {@link MissingAssetFilter}; one from a foreign origin its 403
+ * from {@link SameOrigin}.
  */
 @Component(service = Servlet.class)
 @SlingServletResourceTypes(
@@ -49,6 +50,9 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
 
     @Reference
     private transient JobManager jobManager;
+
+    @Reference
+    private transient SameOrigin sameOrigin;
 
     @Override
     protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
@@ -79,6 +83,12 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
                 throw new HttpError(404, "no image asset or file at " + request.getResource().getPath());
             }
             boolean store = InpaintSupport.flag(request, "store");
+            // a write from a browser must prove that the editor, a page of this instance, sent it: the Origin the
+            // browser sets on the editor's fetch; scripts send none and keep working
+            if (store && SameOrigin.isBrowser(request) && !sameOrigin.hasOwnOrigin(request)) {
+                throw new HttpError(403, "store=true from a browser is accepted from this instance's editor page"
+                        + " only: the request has no Origin of this instance");
+            }
             // refuse before the upload is read or the model is queued for
             if (store && !asset.mayWriteRendition(resolver, "inpainted-probe")) {
                 throw new HttpError(403, "no permission to add a rendition to " + asset.path());
