@@ -9,7 +9,9 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A small HTTP client for the tests: GET, urlencoded and multipart POST, as admin or anonymous. */
 public final class Http {
@@ -56,15 +58,32 @@ public final class Http {
 
     private final String base;
     private final String credentials;
+    private final Map<String, String> headers;
 
     public Http(String base, String user, String password) {
+        this(base, user == null ? null
+                : Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)),
+                Map.of());
+    }
+
+    private Http(String base, String credentials, Map<String, String> headers) {
         this.base = base;
-        this.credentials = user == null ? null
-                : Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.credentials = credentials;
+        this.headers = headers;
     }
 
     public Http anonymous() {
-        return new Http(base, null, null);
+        return new Http(base, null, headers);
+    }
+
+    /**
+     * The same client sending one more header with every request. {@code Origin} needs
+     * {@code -Dsun.net.http.allowRestrictedHeaders=true} (set by the pom), or HttpURLConnection drops it.
+     */
+    public Http header(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new Http(base, credentials, Map.copyOf(more));
     }
 
     public Response get(String path) throws IOException {
@@ -99,6 +118,7 @@ public final class Http {
         if (credentials != null) {
             conn.setRequestProperty("Authorization", "Basic " + credentials);
         }
+        headers.forEach(conn::setRequestProperty);
         return conn;
     }
 
