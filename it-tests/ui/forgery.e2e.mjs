@@ -1,8 +1,9 @@
-// Forged requests in Debian's chromium: the browser logs in with Sling's form login (the sling.formauth cookie), then
-// opens pages served from another origin on loopback (this script's own HTTP server, same host name, another port:
-// the same site, so the cookie goes along) that auto-submit a form POST with store=true to ASSET and one with
-// :operation=delete. Both must be answered 403 by the plugin's same-origin filter although they carry the login
-// cookie. Then the editor page's own kind of Save (a fetch from a page of the instance) must store a rendition.
+// Forged requests in Debian's chromium: the browser logs in with Sling's form login (the sling.formauth cookie, which
+// must be HttpOnly and SameSite=Lax), then opens pages served from another origin on loopback (this script's own HTTP
+// server, same host name, another port: the same site, so the cookie goes along) that auto-submit a form POST with
+// store=true to ASSET and one with :operation=delete. Both must be answered 403 by the plugin's same-origin filter
+// although they carry the login cookie. Then the editor page's own kind of Save (a fetch from a page of the
+// instance) must store a rendition.
 // Writes "store=<status>", "delete=<status>" and "saved=<rendition>" lines to RESULT for ForgedRequestEndToEndIT,
 // which checks the repository: nothing written by the forgeries, the asset still there.
 // Environment: BASE_URL, ASSET (path of an image), MASK (path of its mask), RESULT, CHROMIUM (default
@@ -58,10 +59,14 @@ try {
 
   step('form login');
   await page.goto(`${base}/system/sling/form/login`);
+  const loginResponse = page.waitForResponse((r) => r.url().endsWith('/j_security_check'));
   const login = await page.evaluate(async ([u, p]) => (await fetch('/j_security_check', {
     method: 'POST', body: new URLSearchParams({ j_username: u, j_password: p, j_validate: 'true' }),
   })).status, [user, password]);
   check(login === 200, `form login answered ${login}`);
+  const setCookie = await (await loginResponse).headerValue('set-cookie');
+  step(`login cookie: ${setCookie.replace(/=[^;]+/, '=…')}`);
+  check(/^sling\.formauth=[^;]+;.*; HttpOnly; SameSite=Lax$/.test(setCookie), `login cookie flags: ${setCookie}`);
   check((await context.cookies(base)).some((c) => c.name === 'sling.formauth'), 'no sling.formauth cookie');
   const editor = await page.goto(`${base}${asset}.inpaint.html`);
   check(editor.status() === 200, `the logged-in browser gets ${editor.status()} for the editor`);
