@@ -151,6 +151,10 @@ public class EndToEndIT {
                 store().file("mask", "mask.png", mask)));
         expect(413, "asset whose header claims 50000x50000", ADMIN.post(folder + "/huge.png.inpaint.json",
                 store().file("mask", "mask.png", mask)));
+        expect(400, "store=maybe", ADMIN.post(photo, new Http.Form().field("store", "maybe")
+                .file("mask", "mask.png", mask)));
+        expect(400, "keepMetadata=maybe", ADMIN.post(photo, store().field("keepMetadata", "maybe")
+                .file("mask", "mask.png", mask)));
         expect(404, "missing asset", ADMIN.post(folder + "/missing.png.inpaint.json",
                 store().file("mask", "m.png", mask)));
         expect(404, "missing mask path", ADMIN.post(photo, store().field("maskPath", folder + "/nope.mask.png")));
