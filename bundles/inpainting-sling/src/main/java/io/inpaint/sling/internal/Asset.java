@@ -32,6 +32,8 @@ final class Asset {
     static final String DAM_ASSET = "dam:Asset";
     static final String NT_FILE = "nt:file";
     private static final String RENDITIONS = "jcr:content/renditions";
+    /** How the renditions the plugin names itself begin: {@code inpainted-<millis>.<ext>}. */
+    private static final String RESULT_PREFIX = "inpainted-";
 
     private final Resource resource;
     private final Resource original;
@@ -85,6 +87,36 @@ final class Asset {
             throw new HttpError(404, "the asset " + path() + " has no binary");
         }
         return in;
+    }
+
+    /** A new rendition name without extension: {@code inpainted-<millis>}. */
+    static String newRenditionBase() {
+        return RESULT_PREFIX + System.currentTimeMillis();
+    }
+
+    /** Whether a file's name makes it a result written beside a file, never an input. */
+    static boolean isResultName(String name) {
+        return name.contains("." + RESULT_PREFIX);
+    }
+
+    /** Whether a rendition the plugin named itself exists for this asset (committed, or pending in its session). */
+    boolean hasResult() {
+        if (dam) {
+            Resource renditions = resource.getChild(RENDITIONS);
+            return renditions != null && hasChildStartingWith(renditions, RESULT_PREFIX);
+        }
+        Resource folder = resource.getParent();
+        return folder != null && hasChildStartingWith(folder, renditionPath(RESULT_PREFIX)
+                .substring(folder.getPath().length() + 1));
+    }
+
+    private static boolean hasChildStartingWith(Resource folder, String prefix) {
+        for (Resource child : folder.getChildren()) {
+            if (child.getName().startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The repository path the rendition {@code name} gets. */

@@ -80,7 +80,7 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
             }
             boolean store = InpaintSupport.flag(request, "store");
             // refuse before the upload is read or the model is queued for
-            if (store && !asset.mayWriteRendition(resolver, "inpainted-probe")) {
+            if (store && !asset.mayWriteRendition(resolver, Asset.newRenditionBase())) {
                 throw new HttpError(403, "no permission to add a rendition to " + asset.path());
             }
             support.checkContentLength(request);

@@ -91,16 +91,18 @@ public class InpaintSupport {
             throws HttpError {
         byte[] original = read(asset.openOriginal(), "asset " + asset.path());
         ImageCheck.Info info = check(original, "asset " + asset.path());
+        ImageCheck.Info filled = info;
         if (from != null) {
-            ImageCheck.Info given = check(from, "image");
-            if (!sameSize(given, info)) {
-                throw new HttpError(400, "the image is " + given.width + "x" + given.height + " but the asset is "
+            filled = check(from, "image");
+            if (!sameSize(filled, info)) {
+                throw new HttpError(400, "the image is " + filled.width + "x" + filled.height + " but the asset is "
                         + info.width + "x" + info.height + "; they must have the same size");
             }
         }
         byte[] image = from != null ? from : original;
         checkMask(mask, info);
-        String rendition = name == null ? renditionName(info) : name + "." + info.extension();
+        // the result has the format of the picture filled, which may not be the original's
+        String rendition = (name == null ? Asset.newRenditionBase() : name) + "." + filled.extension();
         AssetSource source = new AssetSource() {
             @Override
             public String getPath() {
@@ -127,10 +129,6 @@ public class InpaintSupport {
         } catch (InpaintingException e) {
             throw HttpError.of(e);
         }
-    }
-
-    static String renditionName(ImageCheck.Info image) {
-        return "inpainted-" + System.currentTimeMillis() + "." + image.extension();
     }
 
     /**
