@@ -85,9 +85,11 @@ public class InpaintingPaxExamIT extends TestSupport {
                 factoryConfiguration("org.apache.sling.jcr.repoinit.RepositoryInitializer")
                         .put("scripts", new String[] {String.join("\n",
                                 "create path (sling:OrderedFolder) /content/dam/inpaint-inbox",
+                                "create path (sling:Folder) /var/inpaint/ingest",
                                 "create service user inpaint-service with path system/inpaint",
                                 "set ACL for inpaint-service",
                                 "    allow jcr:read,rep:write on /content/dam",
+                                "    allow jcr:read,rep:write on /var/inpaint",
                                 "end")})
                         .asOption(),
                 factoryConfiguration("org.apache.sling.serviceusermapping.impl.ServiceUserMapperImpl.amended")

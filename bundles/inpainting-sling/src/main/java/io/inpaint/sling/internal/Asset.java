@@ -99,24 +99,23 @@ final class Asset {
         return name.contains("." + RESULT_PREFIX);
     }
 
-    /** Whether a rendition the plugin named itself exists for this asset (committed, or pending in its session). */
-    boolean hasResult() {
-        if (dam) {
-            Resource renditions = resource.getChild(RENDITIONS);
-            return renditions != null && hasChildStartingWith(renditions, RESULT_PREFIX);
+    /**
+     * The path of a rendition the plugin named itself that was written at or after {@code since} (epoch millis, by
+     * its {@code jcr:lastModified}), or null when there is none.
+     */
+    String resultSince(long since) {
+        Resource folder = dam ? resource.getChild(RENDITIONS) : resource.getParent();
+        if (folder == null) {
+            return null;
         }
-        Resource folder = resource.getParent();
-        return folder != null && hasChildStartingWith(folder, renditionPath(RESULT_PREFIX)
-                .substring(folder.getPath().length() + 1));
-    }
-
-    private static boolean hasChildStartingWith(Resource folder, String prefix) {
+        String prefix = dam ? RESULT_PREFIX : renditionPath(RESULT_PREFIX).substring(folder.getPath().length() + 1);
         for (Resource child : folder.getChildren()) {
-            if (child.getName().startsWith(prefix)) {
-                return true;
+            Asset result = child.getName().startsWith(prefix) ? Asset.of(child) : null;
+            if (result != null && result.lastModified() >= since) {
+                return child.getPath();
             }
         }
-        return false;
+        return null;
     }
 
     /** The repository path the rendition {@code name} gets. */
