@@ -162,7 +162,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
     }
 
     /** The mask beside an image ({@code <name>.mask.png} for {@code <name>.<ext>}); null for masks and results. */
-    static Resource maskOf(Resource image) {
+    private static Resource maskOf(Resource image) {
         String name = image.getName();
         int dot = name.lastIndexOf('.');
         Resource folder = image.getParent();

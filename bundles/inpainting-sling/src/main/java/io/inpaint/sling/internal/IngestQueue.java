@@ -59,7 +59,7 @@ final class IngestQueue {
             return false;
         }
         Resource claim = ResourceUtil.getOrCreateResource(resolver, path,
-                Map.of("jcr:primaryType", "nt:unstructured"), "nt:unstructured", false);
+                Map.of("jcr:primaryType", "nt:unstructured"), null, false);
         // looked at again: a session sees what others saved since it last looked once it is refreshed
         if (claimed(claim, version)) {
             return false;
