@@ -4,8 +4,8 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -91,11 +91,30 @@ public class EndToEndIT {
         assertEquals(response.toString(), 200, response.status);
         assertEquals("image/jpeg", response.contentType);
         assertTrue("the original's EXIF was dropped", TestImages.contains(response.body, TestImages.EXIF_MARK));
-        // JPEG is lossy: compare outside the hole with a tolerance
-        BufferedImage original = TestImages.decode(ADMIN.get(folder + "/photo.jpg").body);
-        int[] changed = TestImages.compare(original, TestImages.decode(response.body), 24);
+        assertJpegFill(ADMIN.get(folder + "/photo.jpg").body, response.body);
+    }
+
+    /** JPEG is lossy: the result is compared outside the hole with a tolerance. */
+    private static void assertJpegFill(byte[] original, byte[] result) {
+        int[] changed = TestImages.compare(TestImages.decode(original), TestImages.decode(result), 24);
         assertTrue("outside changed: " + changed[0], changed[0] < TestImages.WIDTH * TestImages.HEIGHT * 3 / 100);
         assertTrue(changed[1] > 0);
+    }
+
+    @Test
+    public void jpegWithDataAfterItsEndMarkerIsInpainted() throws Exception {
+        // phones and cameras append previews and maker data after the end marker
+        byte[] jpeg = TestImages.photoJpegWithExif();
+        byte[] trailing = Arrays.copyOf(jpeg, jpeg.length + 1000);
+        System.arraycopy("appended by the camera".getBytes(StandardCharsets.US_ASCII), 0, trailing, jpeg.length, 22);
+        assertEquals(200, ADMIN.post(folder, new Http.Form().file("trailing.jpg", "trailing.jpg", trailing)).status);
+        Http.Response response = ADMIN.post(folder + "/trailing.jpg.inpaint.json", store()
+                .file("mask", "mask.png", TestImages.maskPng()));
+        assertEquals(response.toString(), 201, response.status);
+        assertTrue(response.text(), rendition(response).endsWith(".jpeg"));
+        Http.Response stored = ADMIN.get(rendition(response));
+        assertEquals(stored.toString(), 200, stored.status);
+        assertJpegFill(jpeg, stored.body);
     }
 
     @Test
@@ -151,6 +170,10 @@ public class EndToEndIT {
                 store().file("mask", "mask.png", mask)));
         expect(413, "asset whose header claims 50000x50000", ADMIN.post(folder + "/huge.png.inpaint.json",
                 store().file("mask", "mask.png", mask)));
+        expect(400, "store=maybe", ADMIN.post(photo, new Http.Form().field("store", "maybe")
+                .file("mask", "mask.png", mask)));
+        expect(400, "keepMetadata=maybe", ADMIN.post(photo, store().field("keepMetadata", "maybe")
+                .file("mask", "mask.png", mask)));
         expect(404, "missing asset", ADMIN.post(folder + "/missing.png.inpaint.json",
                 store().file("mask", "m.png", mask)));
         expect(404, "missing mask path", ADMIN.post(photo, store().field("maskPath", folder + "/nope.mask.png")));

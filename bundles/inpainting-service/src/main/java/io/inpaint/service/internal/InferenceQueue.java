@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.ModelUnavailableException;
@@ -36,8 +35,8 @@ final class InferenceQueue {
 
     private final Object offerLock = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong runs = new AtomicLong();
-    private final AtomicLong runMillis = new AtomicLong();
+    /** Recent run time, a moving average that follows the machine's load; 0 before the first run. */
+    private volatile long recentRunMillis;
 
     /**
      * @param contextClassLoader the worker's context class loader: DJL looks up its engines through it
@@ -55,7 +54,7 @@ final class InferenceQueue {
      * Runs {@code work} on the worker thread and waits for it.
      *
      * @param timeoutMillis how long the work may wait in the queue; once it runs, it runs to the end
-     * @throws ServiceBusyException the queue is full
+     * @throws ServiceBusyException refused at once, see {@link #refusal}
      * @throws RequestTimeoutException the work waited too long and was dropped
      * @throws RetiredException the queue takes no more work
      * @throws ModelUnavailableException the queue was closed before the work ran
@@ -67,8 +66,9 @@ final class InferenceQueue {
             if (!open) {
                 throw new RetiredException();
             }
-            if (!queue.offer(job)) {
-                throw busy();
+            ServiceBusyException busy = refusal(timeoutMillis);
+            if (busy != null || !queue.offer(job)) {
+                throw busy != null ? busy : full();
             }
         }
         boolean interrupted = false;
@@ -119,20 +119,34 @@ final class InferenceQueue {
         return new InpaintingException("inpainting failed: " + cause, cause);
     }
 
-    /** Whether work offered now would be refused: lets callers say "busy" before spending time on decoding. */
-    boolean isFull() {
-        return queue.remainingCapacity() == 0;
+    /**
+     * Why work offered now, allowed to wait {@code timeoutMillis}, would be refused, or null when it would be taken:
+     * the queue is full, or the work ahead of it would take longer than that at the recent run time, so that it
+     * could only time out after waiting (a quick "busy" rather than a "timed out" a minute later). Asked before
+     * decoding, so that an overloaded service refuses quickly and cheaply.
+     */
+    ServiceBusyException refusal(long timeoutMillis) {
+        if (queue.remainingCapacity() == 0) {
+            return full();
+        }
+        long ahead = queue.size() + inFlight.get();
+        long waitMillis = ahead * recentRunMillis;
+        if (waitMillis > timeoutMillis) {
+            return new ServiceBusyException("the inpainting queue is busy: the " + ahead + " requests ahead take about "
+                    + waitMillis / 1000 + " s, longer than the " + timeoutMillis / 1000 + " s a request may wait;"
+                    + " try again later", retryAfterSeconds());
+        }
+        return null;
     }
 
-    ServiceBusyException busy() {
+    private ServiceBusyException full() {
         return new ServiceBusyException("the inpainting queue is full (" + capacity + " waiting); try again later",
                 retryAfterSeconds());
     }
 
-    /** How long the waiting work will take at the mean run time so far; at least one second. */
+    /** How long the waiting work will take at the recent run time; at least one second. */
     private long retryAfterSeconds() {
-        long n = runs.get();
-        long mean = n == 0 ? 1000 : runMillis.get() / n;
+        long mean = recentRunMillis == 0 ? 1000 : recentRunMillis;
         return Math.max(1, (queue.size() + 1) * mean / 1000);
     }
 
@@ -150,8 +164,9 @@ final class InferenceQueue {
                 try {
                     job.execute();
                 } finally {
-                    runs.incrementAndGet();
-                    runMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    // written by this thread only; a quarter weight for the newest run
+                    recentRunMillis = recentRunMillis == 0 ? millis : (3 * recentRunMillis + millis) / 4;
                     inFlight.decrementAndGet();
                 }
             }

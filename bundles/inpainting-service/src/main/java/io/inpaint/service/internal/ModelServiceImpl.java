@@ -181,9 +181,9 @@ public class ModelServiceImpl implements InpaintingService {
                 throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
             }
             InferenceQueue q = queue;
-            if (q.isFull()) {
-                // refused before decoding, so that an overloaded service answers "busy" quickly and cheaply
-                throw q.busy();
+            ServiceBusyException busy = q.refusal(cfg.request_timeout_ms());
+            if (busy != null) {
+                throw busy;
             }
             ImageCodec.Decoded picture = ImageCodec.decode(image, "image", cfg.max_pixels());
             ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", cfg.max_pixels());

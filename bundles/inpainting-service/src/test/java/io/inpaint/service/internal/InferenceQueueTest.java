@@ -54,7 +54,7 @@ class InferenceQueueTest {
         while (queue.length() < 1) {
             Thread.sleep(5);
         }
-        assertTrue(queue.isFull());
+        assertTrue(queue.refusal(60_000) != null);
         long start = System.nanoTime();
         ServiceBusyException busy = assertThrows(ServiceBusyException.class, () -> queue.run(() -> "third", 60_000));
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 500, "busy must be immediate");
@@ -63,6 +63,26 @@ class InferenceQueueTest {
         release.countDown();
         assertEquals("first", first.get(5, TimeUnit.SECONDS));
         assertEquals("second", waiting.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void workThatCouldOnlyTimeOutIsRefusedAtOnce() throws Exception {
+        queue = new InferenceQueue(8, "test-worker", getClass().getClassLoader());
+        // a run of 300 ms sets the recent run time; then one more runs
+        assertEquals("slow", queue.run(() -> {
+            Thread.sleep(300);
+            return "slow";
+        }, 60_000));
+        Future<String> first = blockWorker(60_000);
+        assertEquals(null, queue.refusal(60_000), "a minute is long enough for the one ahead");
+        long start = System.nanoTime();
+        ServiceBusyException busy = assertThrows(ServiceBusyException.class, () -> queue.run(() -> "late", 100));
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 500, "busy must be immediate");
+        assertTrue(busy.getMessage().contains("longer than"), busy.getMessage());
+        assertTrue(busy.getRetryAfterSeconds() >= 1);
+        assertEquals(0, queue.length(), "nothing was queued");
+        release.countDown();
+        assertEquals("first", first.get(5, TimeUnit.SECONDS));
     }
 
     @Test

@@ -32,6 +32,8 @@ final class Asset {
     static final String DAM_ASSET = "dam:Asset";
     static final String NT_FILE = "nt:file";
     private static final String RENDITIONS = "jcr:content/renditions";
+    /** How the renditions the plugin names itself begin: {@code inpainted-<millis>.<ext>}. */
+    private static final String RESULT_PREFIX = "inpainted-";
 
     private final Resource resource;
     private final Resource original;
@@ -85,6 +87,35 @@ final class Asset {
             throw new HttpError(404, "the asset " + path() + " has no binary");
         }
         return in;
+    }
+
+    /** A new rendition name without extension: {@code inpainted-<millis>}. */
+    static String newRenditionBase() {
+        return RESULT_PREFIX + System.currentTimeMillis();
+    }
+
+    /** Whether a file's name makes it a result written beside a file, never an input. */
+    static boolean isResultName(String name) {
+        return name.contains("." + RESULT_PREFIX);
+    }
+
+    /**
+     * The path of a rendition the plugin named itself that was written at or after {@code since} (epoch millis, by
+     * its {@code jcr:lastModified}), or null when there is none.
+     */
+    String resultSince(long since) {
+        Resource folder = dam ? resource.getChild(RENDITIONS) : resource.getParent();
+        if (folder == null) {
+            return null;
+        }
+        String prefix = dam ? RESULT_PREFIX : renditionPath(RESULT_PREFIX).substring(folder.getPath().length() + 1);
+        for (Resource child : folder.getChildren()) {
+            Asset result = child.getName().startsWith(prefix) ? Asset.of(child) : null;
+            if (result != null && result.lastModified() >= since) {
+                return child.getPath();
+            }
+        }
+        return null;
     }
 
     /** The repository path the rendition {@code name} gets. */

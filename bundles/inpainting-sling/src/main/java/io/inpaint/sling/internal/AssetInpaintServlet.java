@@ -90,7 +90,7 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
                         + " only: the request has no Origin of this instance");
             }
             // refuse before the upload is read or the model is queued for
-            if (store && !asset.mayWriteRendition(resolver, "inpainted-probe")) {
+            if (store && !asset.mayWriteRendition(resolver, Asset.newRenditionBase())) {
                 throw new HttpError(403, "no permission to add a rendition to " + asset.path());
             }
             support.checkContentLength(request);

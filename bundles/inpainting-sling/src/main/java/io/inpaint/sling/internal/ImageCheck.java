@@ -112,14 +112,15 @@ final class ImageCheck {
 
     /**
      * Whether the file reaches its format's end marker. Decoders do not all notice a cut-off file (the JPEG reader
-     * fills the rest grey and only warns), so this is checked on the structure instead.
+     * fills the rest grey and only warns), so this is checked on the structure instead. Bytes after the end marker
+     * are extra data, not missing data: a JPEG may carry them (cameras and phones append previews and maker data).
      */
     static boolean complete(byte[] data, String format) {
         switch (format) {
             case "png":
                 return pngComplete(data);
             case "jpeg":
-                return endsWith(data, (byte) 0xff, (byte) 0xd9);
+                return jpegComplete(data);
             case "gif":
                 return endsWith(data, (byte) 0x3b);
             case "bmp":
@@ -148,6 +149,46 @@ final class ImageCheck {
             if (iend) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Walks the segments (marker, length, data) and the entropy-coded scans to the end-of-image marker; false when
+     * the data stops first. Segment data is skipped by its length, so an embedded EXIF thumbnail's own end marker
+     * does not count; inside a scan, 0xFF is followed only by a stuffed 0x00 or a restart marker.
+     */
+    private static boolean jpegComplete(byte[] data) {
+        if (data.length < 4 || (data[0] & 0xff) != 0xff || (data[1] & 0xff) != 0xd8) {
+            return false;
+        }
+        int pos = 2;
+        boolean inScan = false;
+        while (pos + 1 < data.length) {
+            if ((data[pos] & 0xff) != 0xff) {
+                if (!inScan) {
+                    return false;
+                }
+                pos++;
+                continue;
+            }
+            int marker = data[pos + 1] & 0xff;
+            if (marker == 0xd9) {
+                return true;
+            }
+            if (marker == 0xff) {
+                pos++; // fill byte before a marker
+                continue;
+            }
+            if (marker == 0x01 || marker >= 0xd0 && marker <= 0xd7 || inScan && marker == 0x00) {
+                pos += 2; // a marker without a length, or a stuffed zero in a scan
+                continue;
+            }
+            if (pos + 3 >= data.length) {
+                return false;
+            }
+            pos += 2 + ((data[pos + 2] & 0xff) << 8 | data[pos + 3] & 0xff);
+            inScan = marker == 0xda;
         }
         return false;
     }

@@ -1,17 +1,17 @@
 package io.inpaint.sling.internal;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.sling.api.resource.LoginException;
+import org.apache.sling.api.resource.PersistenceException;
 import org.apache.sling.api.resource.Resource;
 import org.apache.sling.api.resource.ResourceResolver;
 import org.apache.sling.api.resource.ResourceResolverFactory;
 import org.apache.sling.api.resource.observation.ResourceChange;
 import org.apache.sling.api.resource.observation.ResourceChangeListener;
-import org.apache.sling.event.jobs.Job;
 import org.apache.sling.event.jobs.JobManager;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -24,29 +24,42 @@ import org.slf4j.LoggerFactory;
  * The ingestion trigger. Convention: an image {@code <name>.<ext>} and its mask {@code <name>.mask.png} in a watched
  * folder (in either order, as files or DAM assets). Once both are there, one ingestion job is queued for the pair;
  * replacing either file queues another. Results ({@code <name>.inpainted-*}) are not picked up again.
+ *
+ * <p>Change events are missed while the bundle is stopped or the instance is down, so the folders are also
+ * reconciled, at start and then every {@code scheduler.period} seconds (Sling's scheduler runs this as a
+ * {@link Runnable}): every pair without a rendition from the plugin and without a waiting or running job gets one.
+ * {@link IngestQueue} keeps both paths, and several instances, from queueing one pair twice.
  */
-@Component(service = ResourceChangeListener.class,
+@Component(service = {ResourceChangeListener.class, Runnable.class},
         property = {
-            // the default again: metatype defaults do not become service properties, configurations do
+            // the defaults again: metatype defaults do not become service properties, configurations do
             ResourceChangeListener.PATHS + "=" + InboxListener.DEFAULT_INBOX,
             ResourceChangeListener.CHANGES + "=ADDED",
-            ResourceChangeListener.CHANGES + "=CHANGED"
+            ResourceChangeListener.CHANGES + "=CHANGED",
+            "scheduler.period:Long=" + InboxListener.DEFAULT_PERIOD_SECONDS,
+            "scheduler.immediate:Boolean=true",
+            "scheduler.concurrent:Boolean=false"
         })
 @Designate(ocd = InboxListener.Config.class)
-public class InboxListener implements ResourceChangeListener {
+public class InboxListener implements ResourceChangeListener, Runnable {
 
     @ObjectClassDefinition(name = "Inpaint - Inbox folder trigger",
-            description = "Queues an ingestion job when an image and its <name>.mask.png arrive below these folders.")
+            description = "Queues an ingestion job when an image and its <name>.mask.png arrive below these folders,"
+                    + " and reconciles the folders at start and periodically.")
     public @interface Config {
         @AttributeDefinition(name = "Folders", description = "Repository paths watched, with everything below them.")
         String[] resource_paths() default {DEFAULT_INBOX};
+
+        @AttributeDefinition(name = "Reconciliation period",
+                description = "Seconds between two walks over the folders that queue a job for every pair without"
+                        + " a rendition and without a waiting or running job (also done at start).")
+        long scheduler_period() default DEFAULT_PERIOD_SECONDS;
     }
 
     static final String DEFAULT_INBOX = "/content/dam/inpaint-inbox";
+    static final long DEFAULT_PERIOD_SECONDS = 300;
 
     static final String MASK_SUFFIX = ".mask.png";
-    private static final String RESULT_MARK = ".inpainted-";
-    private static final int REMEMBERED = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxListener.class);
 
@@ -56,29 +69,70 @@ public class InboxListener implements ResourceChangeListener {
     @Reference
     private JobManager jobManager;
 
-    /** Pairs already queued, by paths and modification times: one upload raises several change events. */
-    private final Map<String, Boolean> queued = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    private volatile IngestQueue queue;
+    private volatile String[] folders;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    @Activate
+    void activate(Config config) {
+        queue = new IngestQueue(jobManager);
+        folders = config.resource_paths();
+    }
 
     @Override
     public void onChange(List<ResourceChange> changes) {
-        try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
-                Map.of(ResourceResolverFactory.SUBSERVICE, IngestJobExecutor.SUBSERVICE))) {
+        try (ResourceResolver resolver = serviceResolver()) {
             for (ResourceChange change : changes) {
                 Resource file = fileAt(resolver, change.getPath());
                 if (file != null) {
-                    pairUp(file);
+                    pairUp(resolver, file);
                 }
             }
         } catch (LoginException e) {
             LOG.error("cannot log in as the ingestion service user: the inbox is not watched", e);
         }
+    }
+
+    /** Reconciliation: one walk over the watched folders. */
+    @Override
+    public void run() {
+        int queued = 0;
+        try (ResourceResolver resolver = serviceResolver()) {
+            for (String path : folders) {
+                Resource folder = resolver.getResource(path);
+                if (folder != null) {
+                    queued += reconcile(resolver, folder);
+                }
+            }
+        } catch (LoginException e) {
+            LOG.warn("cannot log in as the ingestion service user: reconciliation skipped until the next period", e);
+            return;
+        }
+        if (queued > 0) {
+            LOG.info("reconciliation queued {} ingestion job(s) for pairs that had none", queued);
+        }
+    }
+
+    private int reconcile(ResourceResolver resolver, Resource folder) {
+        int queued = 0;
+        for (Resource child : folder.getChildren()) {
+            Asset image = Asset.of(child);
+            if (image == null) {
+                if (!"jcr:content".equals(child.getName())) {
+                    queued += reconcile(resolver, child);
+                }
+                continue;
+            }
+            Resource mask = maskOf(child);
+            if (mask != null && image.resultSince(0) == null && enqueue(resolver, image, Asset.of(mask))) {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    private ResourceResolver serviceResolver() throws LoginException {
+        return resolverFactory.getServiceResourceResolver(
+                Map.of(ResourceResolverFactory.SUBSERVICE, IngestJobExecutor.SUBSERVICE));
     }
 
     /** The file or asset a changed path belongs to (a change below {@code jcr:content} counts for its owner). */
@@ -88,41 +142,50 @@ public class InboxListener implements ResourceChangeListener {
         return Asset.of(resource) == null ? null : resource;
     }
 
-    private void pairUp(Resource file) {
-        String name = file.getName();
+    private void pairUp(ResourceResolver resolver, Resource file) {
         Resource folder = file.getParent();
-        if (folder == null || name.contains(RESULT_MARK)) {
+        if (folder == null) {
             return;
         }
-        if (name.endsWith(MASK_SUFFIX)) {
-            String base = name.substring(0, name.length() - MASK_SUFFIX.length());
+        if (file.getName().endsWith(MASK_SUFFIX)) {
             for (Resource sibling : folder.getChildren()) {
-                String other = sibling.getName();
-                if (!other.endsWith(MASK_SUFFIX) && !other.contains(RESULT_MARK) && other.startsWith(base + ".")
-                        && other.indexOf('.', base.length() + 1) < 0 && Asset.of(sibling) != null) {
-                    enqueue(sibling, file);
+                if (file.getPath().equals(pathOf(maskOf(sibling)))) {
+                    enqueue(resolver, Asset.of(sibling), Asset.of(file));
                 }
             }
         } else {
-            int dot = name.lastIndexOf('.');
-            Resource mask = dot > 0 ? folder.getChild(name.substring(0, dot) + MASK_SUFFIX) : null;
-            if (mask != null && Asset.of(mask) != null) {
-                enqueue(file, mask);
+            Resource mask = maskOf(file);
+            if (mask != null) {
+                enqueue(resolver, Asset.of(file), Asset.of(mask));
             }
         }
     }
 
-    private void enqueue(Resource image, Resource mask) {
-        String key = image.getPath() + '@' + Asset.of(image).lastModified() + '|' + mask.getPath() + '@'
-                + Asset.of(mask).lastModified();
-        synchronized (queued) {
-            if (queued.put(key, Boolean.TRUE) != null) {
-                return;
-            }
+    /** The mask beside an image ({@code <name>.mask.png} for {@code <name>.<ext>}); null for masks and results. */
+    private static Resource maskOf(Resource image) {
+        String name = image.getName();
+        int dot = name.lastIndexOf('.');
+        Resource folder = image.getParent();
+        if (dot <= 0 || folder == null || name.endsWith(MASK_SUFFIX) || Asset.isResultName(name)
+                || Asset.of(image) == null) {
+            return null;
         }
-        Job job = jobManager.addJob(IngestJobExecutor.TOPIC,
-                Map.of(IngestJobExecutor.PROP_IMAGE, image.getPath(), IngestJobExecutor.PROP_MASK, mask.getPath()));
-        LOG.info("queued ingestion job {} for {} with {}", job == null ? "(refused)" : job.getId(), image.getPath(),
-                mask.getPath());
+        Resource mask = folder.getChild(name.substring(0, dot) + MASK_SUFFIX);
+        return mask != null && Asset.of(mask) != null ? mask : null;
+    }
+
+    private static String pathOf(Resource resource) {
+        return resource == null ? null : resource.getPath();
+    }
+
+    private boolean enqueue(ResourceResolver resolver, Asset image, Asset mask) {
+        try {
+            return queue.enqueue(resolver, image, mask);
+        } catch (PersistenceException e) {
+            // most often another instance, or the other trigger, claimed the pair at the same moment
+            resolver.revert();
+            LOG.info("not queueing {}: its claim was not saved ({})", image.path(), e.getMessage());
+            return false;
+        }
     }
 }

@@ -22,7 +22,9 @@ import io.inpaint.api.InpaintingOptions;
 /**
  * The ingestion step: inpaints one image with its mask and stores the result as a rendition, as the service user
  * mapped to sub-service {@value #SUBSERVICE}. Bad input is cancelled at once; anything else (model busy, timed out,
- * not loaded, a failed save) fails the attempt, and the job queue retries it.
+ * not loaded, a failed save) fails the attempt, and the job queue retries it. A job without a rendition name whose
+ * image already has a rendition written after both files succeeds without writing another (a retry of an attempt
+ * that committed before the instance died).
  *
  * <p>Job properties (the contract with the inbox trigger and the AEM workflow step): {@value #PROP_IMAGE} and
  * {@value #PROP_MASK}, repository paths, required; optional {@value #PROP_RENDITION}, the rendition's name without
@@ -68,6 +70,14 @@ public class IngestJobExecutor implements JobExecutor {
             }
             if (rendition != null && !isPlainName(rendition)) {
                 return cancel(context, job, "the rendition name '" + rendition + "' is not a plain node name");
+            }
+            // a retry after a crash that came after the commit: the rendition is there, do not write a second
+            String done = rendition == null ? image.resultSince(Math.max(image.lastModified(), mask.lastModified()))
+                    : null;
+            if (done != null) {
+                LOG.info("job {}: {} already has the rendition {} of its current files", job.getId(), imagePath,
+                        done);
+                return context.result().message(done).succeeded();
             }
             InpaintingOptions options = options(properties(job));
             byte[] maskData = support.read(mask.openOriginal(), "mask " + maskPath);

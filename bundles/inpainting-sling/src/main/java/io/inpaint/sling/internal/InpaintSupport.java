@@ -91,16 +91,18 @@ public class InpaintSupport {
             throws HttpError {
         byte[] original = read(asset.openOriginal(), "asset " + asset.path());
         ImageCheck.Info info = check(original, "asset " + asset.path());
+        ImageCheck.Info filled = info;
         if (from != null) {
-            ImageCheck.Info given = check(from, "image");
-            if (!sameSize(given, info)) {
-                throw new HttpError(400, "the image is " + given.width + "x" + given.height + " but the asset is "
+            filled = check(from, "image");
+            if (!sameSize(filled, info)) {
+                throw new HttpError(400, "the image is " + filled.width + "x" + filled.height + " but the asset is "
                         + info.width + "x" + info.height + "; they must have the same size");
             }
         }
         byte[] image = from != null ? from : original;
         checkMask(mask, info);
-        String rendition = name == null ? renditionName(info) : name + "." + info.extension();
+        // the result has the format of the picture filled, which may not be the original's
+        String rendition = (name == null ? Asset.newRenditionBase() : name) + "." + filled.extension();
         AssetSource source = new AssetSource() {
             @Override
             public String getPath() {
@@ -127,10 +129,6 @@ public class InpaintSupport {
         } catch (InpaintingException e) {
             throw HttpError.of(e);
         }
-    }
-
-    static String renditionName(ImageCheck.Info image) {
-        return "inpainted-" + System.currentTimeMillis() + "." + image.extension();
     }
 
     /**
@@ -209,10 +207,15 @@ public class InpaintSupport {
      * {@code flow}. Ranges are checked by the service.
      */
     static InpaintingOptions options(SlingHttpServletRequest request) throws HttpError {
-        return options(name -> {
+        return options(parameters(request)).flow(flag(request, "flow")).build();
+    }
+
+    /** The request's parameters by name as text; null when absent or blank. */
+    private static Function<String, String> parameters(SlingHttpServletRequest request) {
+        return name -> {
             String value = request.getParameter(name);
             return value == null || value.isBlank() ? null : value;
-        }).flow(flag(request, "flow")).build();
+        };
     }
 
     /**
@@ -248,13 +251,9 @@ public class InpaintSupport {
                 throw new HttpError(400, "maskMode must be auto, luminance or alpha, got '" + mode + "'");
             }
         }
-        String keep = value.apply("keepMetadata");
+        Boolean keep = bool(value, "keepMetadata");
         if (keep != null) {
-            String text = keep.trim();
-            if (!"true".equalsIgnoreCase(text) && !"false".equalsIgnoreCase(text)) {
-                throw new HttpError(400, "keepMetadata must be true or false, got '" + keep + "'");
-            }
-            b.keepMetadata(Boolean.parseBoolean(text));
+            b.keepMetadata(keep);
         }
         return b;
     }
@@ -271,8 +270,24 @@ public class InpaintSupport {
         }
     }
 
-    static boolean flag(SlingHttpServletRequest request, String name) {
-        String value = request.getParameter(name);
-        return value != null && ("true".equalsIgnoreCase(value) || "1".equals(value) || "on".equalsIgnoreCase(value));
+    /** A boolean request parameter ({@code store}, {@code flow}): false when absent, else as {@link #bool}. */
+    static boolean flag(SlingHttpServletRequest request, String name) throws HttpError {
+        return Boolean.TRUE.equals(bool(parameters(request), name));
+    }
+
+    /**
+     * The one rule for boolean parameters and job properties: {@code true} or {@code false} in any case, null when
+     * absent; anything else is refused, never taken as false.
+     */
+    static Boolean bool(Function<String, String> value, String name) throws HttpError {
+        String text = value.apply(name);
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim();
+        if (!"true".equalsIgnoreCase(t) && !"false".equalsIgnoreCase(t)) {
+            throw new HttpError(400, name + " must be true or false, got '" + text + "'");
+        }
+        return Boolean.valueOf(t);
     }
 }

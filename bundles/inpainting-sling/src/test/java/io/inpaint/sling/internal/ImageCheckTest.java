@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -51,6 +52,49 @@ class ImageCheckTest {
     }
 
     @Test
+    void acceptsJpegsWithDataAfterTheirEndMarker() throws IOException, HttpError {
+        byte[] photo = withThumbnail(encode("jpeg", 200, 100));
+        // what phones and cameras append: a second picture (MPF preview), maker data, zero padding
+        for (byte[] extra : new byte[][] {encode("jpeg", 32, 16), "maker notes".getBytes(StandardCharsets.US_ASCII),
+            new byte[4096]}) {
+            ImageCheck.Info info = check.check(concat(photo, extra), "image");
+            assertEquals("image/jpeg", info.mimeType);
+            assertEquals(200, info.width);
+        }
+    }
+
+    @Test
+    void refusesJpegsCutOffAfterAnEmbeddedThumbnail() {
+        // the thumbnail in APP1 ends with its own end marker: only the main picture's counts
+        byte[] whole = withThumbnail(encode("jpeg", 200, 100));
+        int scan = 6 + THUMBNAIL.length;
+        while (!((whole[scan] & 0xff) == 0xff && (whole[scan + 1] & 0xff) == 0xda)) {
+            scan++; // the main picture's start of scan: its header is complete, its pixels are not
+        }
+        for (int length : new int[] {whole.length - 2, whole.length * 2 / 3, scan + 40}) {
+            HttpError e = assertThrows(HttpError.class, () -> check.check(Arrays.copyOf(whole, length), "image"));
+            assertEquals(400, e.status());
+            assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        }
+    }
+
+    private static final byte[] THUMBNAIL = encode("jpeg", 40, 20);
+
+    /** The JPEG with an APP1 segment holding a small JPEG after its SOI, as EXIF thumbnails are stored. */
+    private static byte[] withThumbnail(byte[] jpeg) {
+        ByteBuffer b = ByteBuffer.allocate(jpeg.length + 4 + THUMBNAIL.length);
+        b.put(jpeg, 0, 2).put((byte) 0xff).put((byte) 0xe1).putShort((short) (2 + THUMBNAIL.length)).put(THUMBNAIL)
+                .put(jpeg, 2, jpeg.length - 2);
+        return b.array();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void refusesAbsurdSizesFromTheHeaderAlone() {
         HttpError e = assertThrows(HttpError.class, () -> check.check(pngHeader(50_000, 50_000), "image"));
         assertEquals(413, e.status());
@@ -71,7 +115,7 @@ class ImageCheckTest {
         return b.array();
     }
 
-    private static byte[] encode(String format, int w, int h) throws IOException {
+    private static byte[] encode(String format, int w, int h) {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -79,7 +123,11 @@ class ImageCheckTest {
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, format, out);
+        try {
+            ImageIO.write(image, format, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return out.toByteArray();
     }
 }

@@ -16,7 +16,10 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -30,6 +33,8 @@ import org.apache.sling.api.resource.Resource;
 import org.apache.sling.api.resource.ResourceResolver;
 import org.apache.sling.api.resource.ResourceResolverFactory;
 import org.apache.sling.api.resource.SyntheticResource;
+import org.apache.sling.api.resource.ValueMap;
+import org.apache.sling.api.wrappers.ValueMapDecorator;
 import org.apache.sling.event.jobs.Job;
 import org.apache.sling.event.jobs.consumer.JobExecutionContext;
 import org.apache.sling.event.jobs.consumer.JobExecutionResult;
@@ -114,6 +119,25 @@ class IngestJobExecutorTest {
         byte[] stored = ((InputStream) repo.saved.get(RENDITION + "/jcr:content").get("jcr:data")).readAllBytes();
         assertArrayEquals(png(8, 8), stored);
         assertTrue(repo.closed);
+    }
+
+    @Test
+    void aRetryAfterTheRenditionWasCommittedWritesNoSecondOne() {
+        // the instance died after the commit, before the job was marked done: the queue runs it again
+        String earlier = "/content/dam/inbox/photo.inpainted-1.png";
+        repo.file(earlier, png(8, 8));
+        repo.saved.put(earlier + "/jcr:content", new HashMap<>(Map.of("jcr:primaryType", "nt:resource",
+                "jcr:lastModified", Calendar.getInstance())));
+        model.failure = new InpaintingException("the model must not be asked again");
+        Outcome outcome = run(Map.of("image", IMAGE, "mask", MASK));
+        assertEquals("succeeded", outcome.state, outcome.message);
+        assertEquals(earlier, outcome.message);
+        assertEquals(0, repo.commits);
+
+        // a named rendition is the caller's choice (the workflow step replaces it each run): always written
+        model.failure = null;
+        assertEquals("succeeded", run(Map.of("image", IMAGE, "mask", MASK, "rendition", "clean")).state);
+        assertEquals(1, repo.commits);
     }
 
     @Test
@@ -356,6 +380,16 @@ class IngestJobExecutorTest {
                     pending.clear();
                     commits++;
                     return null;
+                case "listChildren":
+                case "getChildren":
+                    String parent = ((Resource) a[0]).getPath() + "/";
+                    List<Resource> children = new ArrayList<>();
+                    for (String key : all().keySet()) {
+                        if (key.startsWith(parent) && key.indexOf('/', parent.length()) < 0) {
+                            children.add(resource(key));
+                        }
+                    }
+                    return m.getName().equals("getChildren") ? children : children.iterator();
                 case "close":
                     pending.clear();
                     closed = true;
@@ -363,6 +397,12 @@ class IngestJobExecutorTest {
                 default:
                     throw new UnsupportedOperationException(m.getName());
             }
+        }
+
+        private Map<String, Map<String, Object>> all() {
+            Map<String, Map<String, Object>> all = new TreeMap<>(saved);
+            all.putAll(pending);
+            return all;
         }
 
         private Resource resource(String path) {
@@ -397,6 +437,9 @@ class IngestJobExecutorTest {
             @Override
             @SuppressWarnings("unchecked")
             public <T> T adaptTo(Class<T> type) {
+                if (type == ValueMap.class) {
+                    return (T) new ValueMapDecorator(properties);
+                }
                 byte[] data = (byte[]) properties.get("data");
                 if (type != InputStream.class || data == null) {
                     return null;

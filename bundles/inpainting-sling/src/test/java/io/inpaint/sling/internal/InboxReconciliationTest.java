@@ -1,0 +1,276 @@
+package io.inpaint.sling.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.sling.api.resource.ModifiableValueMap;
+import org.apache.sling.api.resource.ResourceResolver;
+import org.apache.sling.api.resource.observation.ResourceChange;
+import org.apache.sling.api.resource.observation.ResourceChange.ChangeType;
+import org.apache.sling.event.jobs.Job;
+import org.apache.sling.event.jobs.JobManager;
+import org.apache.sling.testing.mock.sling.ResourceResolverType;
+import org.apache.sling.testing.mock.sling.junit5.SlingContext;
+import org.apache.sling.testing.mock.sling.junit5.SlingContextExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Reconciliation of the inbox on an Oak repository in memory, with the job manager faked: pairs that arrived while
+ * nothing listened get one job, pairs with a rendition or a waiting job get none, and the repository claim keeps
+ * two instances (or the listener and a walk) from queueing one pair twice.
+ */
+@ExtendWith(SlingContextExtension.class)
+class InboxReconciliationTest {
+
+    private static final String INBOX = "/content/dam/inbox";
+
+    private final SlingContext context = new SlingContext(ResourceResolverType.JCR_OAK);
+
+    /** Jobs waiting or running, as the job manager's ALL query sees them. */
+    private final List<Map<String, Object>> queued = new ArrayList<>();
+    /** Called when an instance asks whether a job waits: lets a test interleave a second instance there. */
+    private Runnable onFindJobs = () -> { };
+
+    @BeforeEach
+    void setUp() {
+        context.registerService(JobManager.class, jobManager());
+        context.create().resource(INBOX, "jcr:primaryType", "nt:folder");
+    }
+
+    @Test
+    void pairsUploadedWhileNothingListenedGetOneJobEach() {
+        // uploaded while the bundle was stopped: no change event was ever heard
+        for (String name : new String[] {"a", "b", "c"}) {
+            file(INBOX + "/" + name + ".jpg");
+            file(INBOX + "/" + name + ".mask.png");
+        }
+        file(INBOX + "/lonely.jpg");
+        file(INBOX + "/orphan.mask.png");
+        context.create().resource(INBOX + "/sub", "jcr:primaryType", "nt:folder");
+        file(INBOX + "/sub/d.png");
+        file(INBOX + "/sub/d.mask.png");
+
+        instance().run();
+        assertEquals(List.of(INBOX + "/a.jpg|" + INBOX + "/a.mask.png", INBOX + "/b.jpg|" + INBOX + "/b.mask.png",
+                INBOX + "/c.jpg|" + INBOX + "/c.mask.png", INBOX + "/sub/d.png|" + INBOX + "/sub/d.mask.png"),
+                pairs());
+
+        // the next period, and a restarted instance: the jobs are still queued, and claimed in the repository
+        instance().run();
+        queued.clear(); // even once they ran (and, say, were cancelled for bad input), they are not queued again
+        instance().run();
+        assertEquals(4, jobsAdded);
+    }
+
+    @Test
+    void aPairWithARenditionOrAWaitingJobGetsNone() {
+        file(INBOX + "/done.jpg");
+        file(INBOX + "/done.mask.png");
+        file(INBOX + "/done.inpainted-1732450000000.jpeg");
+        file(INBOX + "/waiting.jpg");
+        file(INBOX + "/waiting.mask.png");
+        // queued before claims existed, or by the workflow step
+        queued.add(Map.of(IngestJobExecutor.PROP_IMAGE, INBOX + "/waiting.jpg",
+                IngestJobExecutor.PROP_MASK, INBOX + "/waiting.mask.png"));
+
+        instance().run();
+        assertEquals(0, jobsAdded);
+    }
+
+    @Test
+    void twoInstancesReconcilingAtOnceQueueOneJob() {
+        InboxListener first = instance();
+        InboxListener second = instance();
+        // the second instance walks the folder while the first is between its look and its claim: on another
+        // thread, as in another JVM, or on the same one (where Oak refreshes a session once another one saved),
+        // for a pair never claimed and for a new version of a claimed one
+        String[] names = {"one", "two", "one", "two"};
+        boolean[] otherThread = {true, false, false, true};
+        for (int round = 0; round < names.length; round++) {
+            String image = INBOX + "/" + names[round] + ".jpg";
+            String mask = INBOX + "/" + names[round] + ".mask.png";
+            if (round < 2) {
+                file(image);
+                file(mask);
+            } else {
+                touch(image);
+            }
+            boolean thread = otherThread[round];
+            onFindJobs = () -> {
+                onFindJobs = () -> { };
+                Thread walk = new Thread(second);
+                if (thread) {
+                    walk.start();
+                    join(walk);
+                } else {
+                    walk.run();
+                }
+            };
+            first.run();
+            assertEquals(List.of(image + "|" + mask), pairs(), "round " + round);
+            queued.clear(); // the job ran
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void touch(String file) {
+        context.resourceResolver().getResource(file + "/jcr:content").adaptTo(ModifiableValueMap.class)
+                .put("jcr:lastModified", later(5_000));
+        commit();
+    }
+
+    @Test
+    void changeEventsAndTheWalkShareTheClaim() {
+        file(INBOX + "/photo.jpg");
+        file(INBOX + "/photo.mask.png");
+        InboxListener listener = instance();
+        // one upload raises several events, for the file and below its jcr:content
+        listener.onChange(List.of(new ResourceChange(ChangeType.ADDED, INBOX + "/photo.mask.png", false),
+                new ResourceChange(ChangeType.CHANGED, INBOX + "/photo.mask.png/jcr:content", false),
+                new ResourceChange(ChangeType.ADDED, INBOX + "/photo.jpg", false)));
+        listener.run();
+        assertEquals(1, jobsAdded);
+
+        // replacing a file is a new version of the pair: one more job
+        queued.clear();
+        touch(INBOX + "/photo.mask.png");
+        listener.onChange(List.of(new ResourceChange(ChangeType.CHANGED, INBOX + "/photo.mask.png", false)));
+        listener.onChange(List.of(new ResourceChange(ChangeType.CHANGED, INBOX + "/photo.mask.png", false)));
+        assertEquals(2, jobsAdded);
+    }
+
+    @Test
+    void aClaimLeftWithoutAJobIsTakenOverOnceAbandoned() throws Exception {
+        file(INBOX + "/photo.jpg");
+        file(INBOX + "/photo.mask.png");
+        ResourceResolver resolver = context.resourceResolver();
+        Asset image = Asset.of(resolver.getResource(INBOX + "/photo.jpg"));
+        Asset mask = Asset.of(resolver.getResource(INBOX + "/photo.mask.png"));
+        // an instance that died between its claim and its job: the job manager refused, here
+        assertEquals(false, new IngestQueue(refusingJobManager()).enqueue(resolver, image, mask));
+        instance().run();
+        assertEquals(0, jobsAdded, "a fresh claim may still get its job from the instance that made it");
+
+        resolver.getResource(IngestQueue.CLAIMS + INBOX + "/photo.jpg")
+                .adaptTo(ModifiableValueMap.class)
+                .put("claimed", later(-IngestQueue.CLAIM_TIMEOUT_MS - 1000));
+        commit();
+        instance().run();
+        assertEquals(1, jobsAdded);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private int jobsAdded;
+
+    /** An instance's trigger; each walk logs in on its own, as the ingestion service user would. */
+    private InboxListener instance() {
+        return context.registerInjectActivateService(new InboxListener(),
+                Map.of("resource.paths", new String[] {INBOX}));
+    }
+
+    private List<String> pairs() {
+        return queued.stream()
+                .map(job -> job.get(IngestJobExecutor.PROP_IMAGE) + "|" + job.get(IngestJobExecutor.PROP_MASK))
+                .sorted().collect(Collectors.toList());
+    }
+
+    private void file(String path) {
+        context.load().binaryFile(new ByteArrayInputStream(new byte[] {1, 2, 3}), path, "application/octet-stream");
+        commit();
+    }
+
+    private void commit() {
+        try {
+            context.resourceResolver().commit();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Calendar later(long millis) {
+        Calendar c = Calendar.getInstance();
+        c.setTimeInMillis(System.currentTimeMillis() + millis);
+        return c;
+    }
+
+    private JobManager jobManager() {
+        return proxy(JobManager.class, (p, m, a) -> {
+            switch (m.getName()) {
+                case "findJobs":
+                    assertEquals(JobManager.QueryType.ALL, a[0]);
+                    assertEquals(IngestJobExecutor.TOPIC, a[1]);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> template = ((Map<String, Object>[]) a[3])[0];
+                    Collection<Job> found = new ArrayList<>();
+                    for (Map<String, Object> job : queued) {
+                        if (job.entrySet().containsAll(template.entrySet())) {
+                            found.add(job(job));
+                        }
+                    }
+                    onFindJobs.run(); // after the look, before the caller acts on it
+                    return found;
+                case "addJob":
+                    assertEquals(IngestJobExecutor.TOPIC, a[0]);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> properties = (Map<String, Object>) a[1];
+                    queued.add(properties);
+                    jobsAdded++;
+                    return job(properties);
+                default:
+                    throw new UnsupportedOperationException(m.getName());
+            }
+        });
+    }
+
+    private static JobManager refusingJobManager() {
+        return proxy(JobManager.class, (p, m, a) -> m.getName().equals("findJobs") ? List.of() : null);
+    }
+
+    private Job job(Map<String, Object> properties) {
+        String id = "job-" + System.identityHashCode(properties);
+        return proxy(Job.class, (p, m, a) -> {
+            if (m.getName().equals("getId")) {
+                return id;
+            }
+            if (m.getName().equals("getProperty")) {
+                return properties.get(a[0]);
+            }
+            throw new UnsupportedOperationException(m.getName());
+        });
+    }
+
+    /** A fake of {@code type}; as a service it also needs the identity methods. */
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> {
+            switch (m.getName()) {
+                case "hashCode":
+                    return System.identityHashCode(p);
+                case "equals":
+                    return p == a[0];
+                case "toString":
+                    return "fake " + type.getSimpleName();
+                default:
+                    return handler.invoke(p, m, a);
+            }
+        }));
+    }
+}

@@ -1,0 +1,46 @@
+package io.inpaint.sling.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+
+import org.apache.sling.api.SlingHttpServletRequest;
+import org.junit.jupiter.api.Test;
+
+class InpaintSupportTest {
+
+    @Test
+    void booleanParametersAreTrueOrFalseAndNothingElse() throws HttpError {
+        assertTrue(InpaintSupport.flag(request(Map.of("store", "true")), "store"));
+        assertTrue(InpaintSupport.flag(request(Map.of("store", " TRUE ")), "store"));
+        assertFalse(InpaintSupport.flag(request(Map.of("store", "false")), "store"));
+        assertFalse(InpaintSupport.flag(request(Map.of()), "store"));
+        assertFalse(InpaintSupport.flag(request(Map.of("store", "")), "store"));
+        // one rule for every boolean: store, flow and keepMetadata refuse the same values with the same message
+        for (String name : new String[] {"store", "flow", "keepMetadata"}) {
+            for (String value : new String[] {"maybe", "1", "on", "yes"}) {
+                SlingHttpServletRequest request = request(Map.of(name, value));
+                HttpError e = assertThrows(HttpError.class, () -> {
+                    InpaintSupport.options(request);
+                    InpaintSupport.flag(request, name);
+                }, name + "=" + value);
+                assertEquals(400, e.status());
+                assertEquals(name + " must be true or false, got '" + value + "'", e.getMessage());
+            }
+        }
+    }
+
+    private static SlingHttpServletRequest request(Map<String, String> parameters) {
+        return (SlingHttpServletRequest) Proxy.newProxyInstance(SlingHttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {SlingHttpServletRequest.class}, (p, m, a) -> {
+                    if (m.getName().equals("getParameter")) {
+                        return parameters.get(a[0]);
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+    }
+}
