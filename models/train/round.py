@@ -59,7 +59,7 @@ def run_phases(args):
     done = []
     stopping = []  # a signal between phases (a running phase's trainer takes it itself)
     previous = {s: signal.signal(s, lambda signum, _: stopping.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
-    for number, (cfg, minutes) in enumerate(phases, 1):
+    for number, (cfg, _) in enumerate(phases, 1):
         if stopping:
             break
         if args.pack:
@@ -96,9 +96,19 @@ def run_phases(args):
         if (last / name).exists():
             shutil.copy2(last / name, final / name)
     summary = {"phases": done, "minutes": round((time.monotonic() - start) / 60, 1),
-               "device": args.device, "start": args.init or "shipped model", "final": str(final)}
+               "device": machine(args.device), "start": args.init or "shipped model"}
     record_training(final / "model.json", summary)
     return base, final, summary
+
+
+def machine(device):
+    """What the model card's history names: the GPU, or the CPU's model and the cores used."""
+    if torch.device(device).type == "cuda":
+        return torch.cuda.get_device_name(torch.device(device))
+    cpuinfo = Path("/proc/cpuinfo")
+    names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+             if line.startswith("model name")] if cpuinfo.exists() else []
+    return f"CPU, {torch.get_num_threads()} thread(s) ({names[0] if names else 'unknown model'})"
 
 
 def record_training(descriptor, summary):
