@@ -28,8 +28,6 @@ final class CommandLine {
             "  --dilate N         grow the hole by N pixels (default 0)",
             "  --threshold T      mask luminance above T (0..254) is hole (default 127)",
             "  --mask-mode MODE   auto, luminance or alpha (default auto: alpha if the mask is transparent)",
-            "  --feather N        where a region was scaled down, blend its upscaled fill over N pixels",
-            "                     inside the hole's edge (default 3)",
             "The output format follows the extension of --out: png, jpg or bmp.",
             "",
             "bench measures each engine (default both) on 256x256, 512x512 and 1024x1024 pictures with a centred",
@@ -46,7 +44,7 @@ final class CommandLine {
     private static final Map<String, String> ENGINES = Map.of("mxnet", "MXNet", "pytorch", "PyTorch");
     private static final Set<String> OUTPUT_FORMATS = Set.of("png", "jpg", "jpeg", "bmp");
     private static final Set<String> INPAINT_FLAGS = Set.of("--image", "--mask", "--out", "--flow", "--engine",
-            "--model", "--max-side", "--dilate", "--threshold", "--mask-mode", "--feather");
+            "--model", "--max-side", "--dilate", "--threshold", "--mask-mode");
     private static final Set<String> BENCH_FLAGS = Set.of("--engines", "--runs", "--warmup", "--model");
     private static final Set<String> EVALUATE_FLAGS = Set.of("--images", "--masks", "--seed", "--out", "--engine",
             "--model", "--limit");
@@ -144,7 +142,6 @@ final class CommandLine {
                     .maxSide(number(flags, "--max-side", defaults.maxSide()))
                     .dilation(number(flags, "--dilate", defaults.dilation()))
                     .threshold(number(flags, "--threshold", defaults.threshold()))
-                    .feather(number(flags, "--feather", defaults.feather()))
                     .flow(flags.containsKey("--flow"));
             if (flags.containsKey("--mask-mode")) {
                 b.maskMode(maskMode(flags.get("--mask-mode")));

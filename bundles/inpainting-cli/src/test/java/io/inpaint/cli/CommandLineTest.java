@@ -39,7 +39,7 @@ class CommandLineTest {
     @Test
     void everyInpaintOptionIsRead() throws UsageException {
         Inpaint c = (Inpaint) parse("--out r.jpg --flow f.png --engine PyTorch --model m/model.json --max-side 256"
-                + " --dilate 4 --threshold 10 --mask-mode alpha --feather 0 --image a.jpg --mask m.png");
+                + " --dilate 4 --threshold 10 --mask-mode alpha --image a.jpg --mask m.png");
         assertEquals(Path.of("f.png"), c.flow());
         assertEquals("PyTorch", c.engine());
         assertEquals(Path.of("m/model.json"), c.model());
@@ -48,7 +48,6 @@ class CommandLineTest {
         assertEquals(4, o.dilation());
         assertEquals(10, o.threshold());
         assertEquals(MaskMode.ALPHA, o.maskMode());
-        assertEquals(0, o.feather());
         assertEquals(true, o.flow());
     }
 

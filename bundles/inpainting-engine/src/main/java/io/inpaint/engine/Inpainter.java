@@ -97,7 +97,7 @@ public final class Inpainter implements AutoCloseable {
                     }
                     fill = InpaintTranslator.fromNetwork(tile, output);
                 }
-                Compositor.paste(pixels, w, holes, region, fill, options.feather());
+                Compositor.paste(pixels, w, holes, region, fill);
                 if (flow != null) {
                     flow.add(region, fill);
                 }
