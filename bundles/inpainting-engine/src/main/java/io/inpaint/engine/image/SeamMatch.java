@@ -9,7 +9,7 @@ package io.inpaint.engine.image;
  */
 public final class SeamMatch {
     /** Successive over-relaxation stops once no offset moves by more than this, in 0..255 units. */
-    private static final float TOLERANCE = 0.01f;
+    private static final float TOLERANCE = 1e-3f;
     private static final int MAX_SWEEPS = 20_000;
 
     private SeamMatch() {
