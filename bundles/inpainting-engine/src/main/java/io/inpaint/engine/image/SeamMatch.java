@@ -11,6 +11,8 @@ public final class SeamMatch {
     /** Successive over-relaxation stops once no offset moves by more than this, in 0..255 units. */
     private static final float TOLERANCE = 1e-3f;
     private static final int MAX_SWEEPS = 20_000;
+    /** Holes of up to this many pixels are relaxed from their edge's mean offset, larger ones from a coarser solve. */
+    private static final int COARSEST = 256;
 
     private SeamMatch() {
     }
@@ -23,33 +25,44 @@ public final class SeamMatch {
         float[] known = tile.rgb();
         float[] drawn = fill.rgb();
         float[] offset = new float[3 * plane];
+        boolean boundary = false;
+        for (int i = 0; i < plane; i++) {
+            if (hole[i] == 0) {
+                for (int c = 0; c < 3; c++) {
+                    offset[c * plane + i] = known[c * plane + i] - drawn[c * plane + i];
+                }
+                boundary |= bordersHole(hole, w, h, i);
+            }
+        }
+        if (!boundary) {
+            return fill;
+        }
+        relax(offset, hole, w, h);
+        float[] rgb = new float[3 * plane];
+        for (int p = 0; p < rgb.length; p++) {
+            rgb[p] = Math.max(0f, Math.min(255f, drawn[p] + offset[p]));
+        }
+        return new TileFill(w, h, rgb, fill.offsets());
+    }
+
+    /**
+     * Makes {@code offset} harmonic over the hole pixels, the known ones fixed, by successive over-relaxation.
+     * Relaxation alone needs sweeps in proportion to the hole's size, so a large hole starts from the same problem
+     * solved on 2x2 blocks (a block is hole if any of its pixels is, else it holds its pixels' mean).
+     */
+    private static void relax(float[] offset, byte[] hole, int w, int h) {
+        int plane = w * h;
         int[] holes = new int[plane];
         int count = 0;
-        double[] boundarySum = new double[3];
-        int boundary = 0;
         for (int i = 0; i < plane; i++) {
             if (hole[i] != 0) {
                 holes[count++] = i;
-                continue;
-            }
-            for (int c = 0; c < 3; c++) {
-                offset[c * plane + i] = known[c * plane + i] - drawn[c * plane + i];
-            }
-            if (bordersHole(hole, w, h, i)) {
-                for (int c = 0; c < 3; c++) {
-                    boundarySum[c] += offset[c * plane + i];
-                }
-                boundary++;
             }
         }
-        if (boundary == 0) {
-            return fill;
-        }
-        // start from the mean edge offset, then relax towards the membrane; neighbours outside the tile do not count
-        for (int k = 0; k < count; k++) {
-            for (int c = 0; c < 3; c++) {
-                offset[c * plane + holes[k]] = (float) (boundarySum[c] / boundary);
-            }
+        if (count > COARSEST && w > 2 && h > 2) {
+            startFromCoarser(offset, hole, w, h);
+        } else {
+            startFromEdgeMean(offset, hole, w, h, holes, count);
         }
         float omega = (float) (2 / (1 + Math.sin(Math.PI / Math.max(w, h))));
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
@@ -69,14 +82,64 @@ public final class SeamMatch {
                 }
             }
             if (largest < TOLERANCE) {
-                break;
+                return;
             }
         }
-        float[] rgb = new float[3 * plane];
-        for (int p = 0; p < rgb.length; p++) {
-            rgb[p] = Math.max(0f, Math.min(255f, drawn[p] + offset[p]));
+    }
+
+    private static void startFromCoarser(float[] offset, byte[] hole, int w, int h) {
+        int cw = (w + 1) / 2;
+        int ch = (h + 1) / 2;
+        int plane = w * h;
+        int coarsePlane = cw * ch;
+        byte[] coarseHole = new byte[coarsePlane];
+        float[] coarse = new float[3 * coarsePlane];
+        int[] knownCount = new int[coarsePlane];
+        for (int i = 0; i < plane; i++) {
+            int b = i / w / 2 * cw + i % w / 2;
+            if (hole[i] != 0) {
+                coarseHole[b] = 1;
+            } else {
+                knownCount[b]++;
+                for (int c = 0; c < 3; c++) {
+                    coarse[c * coarsePlane + b] += offset[c * plane + i];
+                }
+            }
         }
-        return new TileFill(w, h, rgb, fill.offsets());
+        for (int b = 0; b < coarsePlane; b++) {
+            for (int c = 0; c < 3; c++) {
+                coarse[c * coarsePlane + b] = coarseHole[b] != 0 ? 0 : coarse[c * coarsePlane + b] / knownCount[b];
+            }
+        }
+        relax(coarse, coarseHole, cw, ch);
+        for (int i = 0; i < plane; i++) {
+            if (hole[i] != 0) {
+                int b = i / w / 2 * cw + i % w / 2;
+                for (int c = 0; c < 3; c++) {
+                    offset[c * plane + i] = coarse[c * coarsePlane + b];
+                }
+            }
+        }
+    }
+
+    /** The mean offset of the known pixels next to the hole, everywhere in it (0 where no known pixel borders it). */
+    private static void startFromEdgeMean(float[] offset, byte[] hole, int w, int h, int[] holes, int count) {
+        int plane = w * h;
+        double[] sum = new double[3];
+        int edge = 0;
+        for (int i = 0; i < plane; i++) {
+            if (hole[i] == 0 && bordersHole(hole, w, h, i)) {
+                for (int c = 0; c < 3; c++) {
+                    sum[c] += offset[c * plane + i];
+                }
+                edge++;
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            for (int c = 0; c < 3; c++) {
+                offset[c * plane + holes[k]] = edge == 0 ? 0 : (float) (sum[c] / edge);
+            }
+        }
     }
 
     private static boolean bordersHole(byte[] hole, int w, int h, int i) {
