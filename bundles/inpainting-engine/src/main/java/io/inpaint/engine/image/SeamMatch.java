@@ -64,26 +64,49 @@ public final class SeamMatch {
         } else {
             startFromEdgeMean(offset, hole, w, h, holes, count);
         }
-        float omega = (float) (2 / (1 + Math.sin(Math.PI / Math.max(w, h))));
-        for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            float largest = 0;
-            for (int k = 0; k < count; k++) {
-                int i = holes[k];
-                int x = i % w;
-                int y = i / w;
-                int neighbours = (x > 0 ? 1 : 0) + (x + 1 < w ? 1 : 0) + (y > 0 ? 1 : 0) + (y + 1 < h ? 1 : 0);
-                for (int c = 0; c < 3; c++) {
-                    int p = c * plane + i;
-                    float sum = (x > 0 ? offset[p - 1] : 0) + (x + 1 < w ? offset[p + 1] : 0)
-                            + (y > 0 ? offset[p - w] : 0) + (y + 1 < h ? offset[p + w] : 0);
-                    float change = omega * (sum / neighbours - offset[p]);
-                    offset[p] += change;
+        // each hole pixel's four neighbours; one outside the tile points at a spare 0 and is not counted
+        int[] neighbour = new int[4 * count];
+        float[] weight = new float[count];
+        for (int k = 0; k < count; k++) {
+            int i = holes[k];
+            int x = i % w;
+            int y = i / w;
+            neighbour[4 * k] = x > 0 ? i - 1 : plane;
+            neighbour[4 * k + 1] = x + 1 < w ? i + 1 : plane;
+            neighbour[4 * k + 2] = y > 0 ? i - w : plane;
+            neighbour[4 * k + 3] = y + 1 < h ? i + w : plane;
+            weight[k] = 1f / ((x > 0 ? 1 : 0) + (x + 1 < w ? 1 : 0) + (y > 0 ? 1 : 0) + (y + 1 < h ? 1 : 0));
+        }
+        // the relaxation factor that is optimal for a square as large as the hole's bounding box
+        int minX = w;
+        int maxX = 0;
+        int minY = h;
+        int maxY = 0;
+        for (int k = 0; k < count; k++) {
+            minX = Math.min(minX, holes[k] % w);
+            maxX = Math.max(maxX, holes[k] % w);
+            minY = Math.min(minY, holes[k] / w);
+            maxY = Math.max(maxY, holes[k] / w);
+        }
+        float omega = (float) (2 / (1 + Math.sin(Math.PI / (Math.max(maxX - minX, maxY - minY) + 2))));
+        float[] u = new float[plane + 1];
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(offset, c * plane, u, 0, plane);
+            for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+                float largest = 0;
+                for (int k = 0; k < count; k++) {
+                    int i = holes[k];
+                    int n = 4 * k;
+                    float sum = u[neighbour[n]] + u[neighbour[n + 1]] + u[neighbour[n + 2]] + u[neighbour[n + 3]];
+                    float change = omega * (sum * weight[k] - u[i]);
+                    u[i] += change;
                     largest = Math.max(largest, Math.abs(change));
                 }
+                if (largest < TOLERANCE) {
+                    break;
+                }
             }
-            if (largest < TOLERANCE) {
-                return;
-            }
+            System.arraycopy(u, 0, offset, c * plane, plane);
         }
     }
 
