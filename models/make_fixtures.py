@@ -1,7 +1,11 @@
 """Write the twin -> Java parity fixtures into bundles/inpainting-engine/src/test/resources/fixtures/.
 
-Run: /usr/bin/python3 models/make_fixtures.py   (again whenever the shipped weights change: one case uses them)
+Run: /usr/bin/python3 models/make_fixtures.py   (again whenever the shipped weights change: two cases use them)
 Everything is seeded; tests/test_twin.py checks the files on disk equal a fresh build.
+
+One case follows a picture larger than the network's max side through the Java pipeline's steps, written out here
+from their definitions: area-average downscale (a network pixel is hole if any pixel under it is), the twin,
+the seam match (SeamMatch.java), bilinear upscale and paste into exactly the hole.
 """
 import hashlib
 import json
@@ -9,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from deepfill import Generator, load_generator
 from deepfill.net import ACTIVATIONS
@@ -23,6 +28,11 @@ SMALL_SEED = 7
 SMALL_ATTENTION_FEATURE_SCALE = 0.1
 DECISIVE_GAP = 1e-3
 RELATIVE_TOLERANCE = 1e-4
+SCALED_REGION = "shipped-scaled-region"
+# the whole 128x96 picture is the region (the margin reaches past every side), scaled by 1/2 to 64x48
+SCALED_REGION_OPTIONS = {"maxSide": 64, "contextMargin": 4096}
+# a pixel of the result may differ from the twin's unrounded value by the rounding and the network's tolerance
+PIXEL_TOLERANCE = 0.6
 
 
 def rectangle(h, w, top, left, height, width):
@@ -66,6 +76,51 @@ def synthetic_image(h, w):
     image = np.clip(np.stack([r, g, b]), -1, 1)
     pixels = np.round((image + 1) * 127.5)
     return (pixels / 127.5 - 1).astype(np.float32)
+
+
+def scaled_region_picture():
+    """The case's picture (3,96,128) in 0..255 and hole (96,128), odd edges so that the downscaled mask must
+    round outwards, and the network input the pipeline makes of them: 2x2 area means and 2x2 any-hole."""
+    image = np.round((synthetic_image(96, 128).astype(np.float64) + 1) * 127.5)
+    hole = rectangle(96, 128, 35, 45, 26, 38)
+    net_rgb = image.reshape(3, 48, 2, 64, 2).mean(axis=(2, 4))
+    net_mask = hole.reshape(48, 2, 64, 2).max(axis=(1, 3))
+    return image, hole, net_rgb, net_mask
+
+
+def seam_match(known, fill, hole):
+    """SeamMatch.java solved exactly: the offset known - fill, fixed on the known pixels, harmonic over the hole
+    (4-neighbours inside the tile); returns the known pixels as they are and the hole as fill + offset, in 0..255."""
+    h, w = hole.shape
+    index = -np.ones((h, w), dtype=np.int64)
+    ys, xs = np.nonzero(hole)
+    index[ys, xs] = np.arange(len(ys))
+    offset = known - fill
+    a = np.zeros((len(ys), len(ys)))
+    b = np.zeros((len(ys), 3))
+    for k, (y, x) in enumerate(zip(ys, xs)):
+        for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
+            if 0 <= ny < h and 0 <= nx < w:
+                a[k, k] += 1
+                if hole[ny, nx]:
+                    a[k, index[ny, nx]] -= 1
+                else:
+                    b[k] += offset[:, ny, nx]
+    solved = offset.copy()
+    solved[:, ys, xs] = np.linalg.solve(a, b).T
+    return np.where(hole[None] > 0, np.clip(fill + solved, 0, 255), known)
+
+
+def scaled_region_result(stage2):
+    """The pipeline's result for the case from the twin's stage 2: known pixels as they were, the hole the
+    seam-matched fill upscaled bilinearly (pixel centres aligned, edges clamped), unrounded."""
+    image, hole, net_rgb, net_mask = scaled_region_picture()
+    fill = (stage2[0].double().numpy() + 1) * 127.5
+    matched = torch.from_numpy(seam_match(net_rgb, fill, net_mask))[None]
+    upscaled = F.interpolate(matched, size=hole.shape, mode="bilinear", align_corners=False)[0].numpy()
+    result = np.where(hole[None] > 0, upscaled, image)
+    as_tensor = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))  # noqa: E731
+    return {"image": as_tensor(image), "hole": as_tensor(hole), "result": as_tensor(result)}
 
 
 def small_generator():
@@ -116,6 +171,10 @@ def _case_inputs(name, seed):
     elif name == "shipped-64x64":
         x = synthetic_image(64, 64)[None]
         masks = [rectangle(64, 64, 22, 18, 24, 26)]
+    elif name == SCALED_REGION:
+        _, _, net_rgb, net_mask = scaled_region_picture()
+        x = (net_rgb / 127.5 - 1)[None]
+        masks = [net_mask]
     else:
         raise ValueError(name)
     x = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
@@ -128,6 +187,7 @@ CASES = [  # (name, seed, uses shipped weights)
     ("random-c8-48x80", 12, False),
     ("random-c8-2x32x32", 13, False),
     ("shipped-64x64", 14, True),
+    (SCALED_REGION, 15, True),
 ]
 
 
@@ -143,6 +203,9 @@ def build():
         x, mask = _case_inputs(name, seed)
         outputs[name] = run_case(shipped if uses_shipped else small, x, mask)
         entry = {"name": name, "file": f"{name}.safetensors", "seed": seed, "shape": list(x.shape)}
+        if name == SCALED_REGION:
+            outputs[name].update(scaled_region_result(outputs[name]["stage2"]))
+            entry.update(pipeline=dict(SCALED_REGION_OPTIONS, pixelTolerance=PIXEL_TOLERANCE))
         if uses_shipped:
             entry.update(weights=SHIPPED_WEIGHTS, weightsRoot="repository", weightsDtype="F16",
                          weightsSha256=shipped_sha256, cnum=shipped.cnum)

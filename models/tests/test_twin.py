@@ -360,6 +360,10 @@ class FixturesTest(unittest.TestCase):
             # the captured attention tensors really are the block's input and output
             attention_out, _, _ = contextual_attention(stored["attention_in"], stored["mask"][:, :, ::4, ::4])
             self.assertLess(relative_error(attention_out, stored["attention_out"]), 1e-5, entry["name"])
+            if "pipeline" in entry:
+                for key in ("image", "hole"):
+                    self.assertTrue(torch.equal(stored[key], fresh[key]), f"{entry['name']} {key}")
+                self.assertLess(relative_error(stored["result"], fresh["result"]), 1e-5, entry["name"])
             decisive = stored["decisive"].expand_as(stored["offsets"]) > 0
             self.assertTrue(torch.equal(stored["offsets"][decisive], fresh["offsets"][decisive]))
             self.assertGreater(entry["decisiveCells"], entry["cells"] // 2, "too few decisive cells to test offsets")

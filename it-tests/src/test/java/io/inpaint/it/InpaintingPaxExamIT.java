@@ -3,6 +3,7 @@ package io.inpaint.it;
 import static org.apache.sling.testing.paxexam.SlingOptions.slingDiscoveryStandalone;
 import static org.apache.sling.testing.paxexam.SlingOptions.slingEvent;
 import static org.apache.sling.testing.paxexam.SlingOptions.slingQuickstartOakTar;
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
@@ -13,6 +14,7 @@ import static org.ops4j.pax.exam.CoreOptions.vmOption;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.factoryConfiguration;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
@@ -255,6 +257,43 @@ public class InpaintingPaxExamIT extends TestSupport {
             Thread.sleep(500);
         }
         throw new AssertionError("no finished ingestion job for " + image);
+    }
+
+    /**
+     * A photo larger than the default max side, its hole painted white, then magenta, posted with default options:
+     * the scaled fill shows no halo of the paint at the hole's edge, no magenta anywhere, and is the same for both.
+     */
+    @Test
+    public void aLargePhotoShowsNothingOfWhatItsPaintedHoleHeld() throws Exception {
+        awaitReady();
+        Http admin = new Http("http://localhost:" + httpPort(), "admin", "admin");
+        int[] hole = TestImages.LARGE_HOLE;
+        byte[] mask = TestImages.encode(TestImages.mask(TestImages.WIDTH * TestImages.LARGE,
+                TestImages.HEIGHT * TestImages.LARGE, hole), "png");
+        int white = 0xffffff;
+        int magenta = 0xff00ff;
+        BufferedImage[] results = new BufferedImage[2];
+        int[] paints = {white, magenta};
+        for (int i = 0; i < 2; i++) {
+            byte[] photo = TestImages.encode(TestImages.painted(TestImages.photo(TestImages.LARGE), hole, paints[i]),
+                    "png");
+            Http.Response ok = awaitOk(() -> admin.post("/bin/inpaint", new Http.Form()
+                    .file("image", "photo.png", photo).file("mask", "mask.png", mask)));
+            assertEquals(ok.toString(), 200, ok.status);
+            results[i] = TestImages.decode(ok.body);
+        }
+        TestImages.assertNoHaloAtTheHoleEdge(results[0], hole, white, TestImages::luma);
+        TestImages.assertNoHaloAtTheHoleEdge(results[1], hole, magenta, TestImages::magentaness);
+        int w = results[1].getWidth();
+        int[] magentaResult = results[1].getRGB(0, 0, w, results[1].getHeight(), null, 0, w);
+        for (int p : magentaResult) {
+            int dr = (p >> 16 & 0xff) - 255;
+            int dg = p >> 8 & 0xff;
+            int db = (p & 0xff) - 255;
+            assertTrue("magenta in the result: " + Integer.toHexString(p), dr * dr + dg * dg + db * db > 64 * 64);
+        }
+        assertArrayEquals("the hole's paint changed the result",
+                results[0].getRGB(0, 0, w, results[0].getHeight(), null, 0, w), magentaResult);
     }
 
     private static Http.Form photoAndMask() {

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 import java.util.zip.CRC32;
 
 import javax.imageio.ImageIO;
@@ -29,13 +30,29 @@ public final class TestImages {
     public static final int HEIGHT = 240;
     /** The hole every test mask marks: x, y, width, height. */
     public static final int[] HOLE = {130, 100, 60, 44};
+    /**
+     * The photo drawn twice as large (640x480, above the default max side of 512) and its hole: large enough that
+     * the hole's crop with its context is the whole photo, which the network then sees scaled down.
+     */
+    public static final int LARGE = 2;
+    public static final int[] LARGE_HOLE = {200, 160, 240, 160};
+    /** How far inside the hole's edge the halo checks look, in pixels. */
+    private static final int EDGE = 4;
 
     private TestImages() {
     }
 
     public static BufferedImage photo() {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        return photo(1);
+    }
+
+    /** The landscape drawn {@code scale} times as large, with its noise at that size. */
+    public static BufferedImage photo(int scale) {
+        int width = WIDTH * scale;
+        int height = HEIGHT * scale;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
+        g.scale(scale, scale);
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setPaint(new GradientPaint(0, 0, new Color(70, 120, 200), 0, HEIGHT * 0.6f, new Color(190, 215, 240)));
         g.fillRect(0, 0, WIDTH, HEIGHT);
@@ -55,8 +72,8 @@ public final class TestImages {
             g.fillOval(x - 8, y - 18, 16, 22);
         }
         g.dispose();
-        for (int y = 0; y < HEIGHT; y++) {
-            for (int x = 0; x < WIDTH; x++) {
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
                 int n = (int) Math.round(random.nextGaussian() * 4);
                 int p = image.getRGB(x, y);
                 image.setRGB(x, y, clamp((p >> 16 & 0xff) + n) << 16 | clamp((p >> 8 & 0xff) + n) << 8
@@ -68,14 +85,69 @@ public final class TestImages {
 
     /** White hole on black, {@code w} by {@code h}; the hole is {@link #HOLE} (empty when {@code empty}). */
     public static BufferedImage mask(int w, int h, boolean empty) {
+        return empty ? mask(w, h, new int[] {0, 0, 0, 0}) : mask(w, h, HOLE);
+    }
+
+    /** White rectangle {@code hole} (x, y, width, height) on black, {@code w} by {@code h}. */
+    public static BufferedImage mask(int w, int h, int[] hole) {
         BufferedImage mask = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        if (!empty) {
-            Graphics2D g = mask.createGraphics();
-            g.setColor(Color.WHITE);
-            g.fillRect(HOLE[0], HOLE[1], HOLE[2], HOLE[3]);
-            g.dispose();
-        }
+        Graphics2D g = mask.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(hole[0], hole[1], hole[2], hole[3]);
+        g.dispose();
         return mask;
+    }
+
+    /** The picture with the rectangle {@code hole} painted over in {@code rgb}, as a user's mask covers an object. */
+    public static BufferedImage painted(BufferedImage image, int[] hole, int rgb) {
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(rgb));
+        g.fillRect(hole[0], hole[1], hole[2], hole[3]);
+        g.dispose();
+        return image;
+    }
+
+    public static double luma(int p) {
+        return 0.299 * (p >> 16 & 0xff) + 0.587 * (p >> 8 & 0xff) + 0.114 * (p & 0xff);
+    }
+
+    public static double magentaness(int p) {
+        return ((p >> 16 & 0xff) + (p & 0xff)) / 2.0 - (p >> 8 & 0xff);
+    }
+
+    /**
+     * Every pixel of the rectangle {@code hole} within {@value #EDGE} px of its edge measures less than the largest
+     * measure of the known pixels within twice that distance (chessboard), plus a quarter of the paint's lead over
+     * them: a pixel holding a quarter of the paint would reach it, the model's own error stays below.
+     */
+    public static void assertNoHaloAtTheHoleEdge(BufferedImage result, int[] hole, int paint,
+            ToDoubleFunction<Integer> measure) {
+        int reach = 2 * EDGE;
+        for (int y = hole[1]; y < hole[1] + hole[3]; y++) {
+            for (int x = hole[0]; x < hole[0] + hole[2]; x++) {
+                int depth = Math.min(Math.min(x - hole[0], hole[0] + hole[2] - 1 - x),
+                        Math.min(y - hole[1], hole[1] + hole[3] - 1 - y));
+                if (depth >= EDGE) {
+                    continue;
+                }
+                double brightest = Double.NEGATIVE_INFINITY;
+                for (int ny = Math.max(0, y - reach); ny <= Math.min(result.getHeight() - 1, y + reach); ny++) {
+                    for (int nx = Math.max(0, x - reach); nx <= Math.min(result.getWidth() - 1, x + reach); nx++) {
+                        boolean known = nx < hole[0] || nx >= hole[0] + hole[2] || ny < hole[1]
+                                || ny >= hole[1] + hole[3];
+                        if (known) {
+                            brightest = Math.max(brightest, measure.applyAsDouble(result.getRGB(nx, ny) & 0xffffff));
+                        }
+                    }
+                }
+                double value = measure.applyAsDouble(result.getRGB(x, y) & 0xffffff);
+                double limit = brightest + (measure.applyAsDouble(paint) - brightest) / 4;
+                if (value >= limit) {
+                    throw new AssertionError("hole pixel " + x + "," + y + " measures " + value
+                            + ", its known neighbours at most " + brightest + ", limit " + limit);
+                }
+            }
+        }
     }
 
     public static boolean inHole(int x, int y) {

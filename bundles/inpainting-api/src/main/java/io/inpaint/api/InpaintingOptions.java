@@ -35,7 +35,6 @@ public final class InpaintingOptions {
     private final int dilation;
     private final int maxSide;
     private final int contextMargin;
-    private final int feather;
     private final boolean flow;
     private final OutputFormat outputFormat;
     private final int jpegQuality;
@@ -47,7 +46,6 @@ public final class InpaintingOptions {
         dilation = b.dilation;
         maxSide = b.maxSide;
         contextMargin = b.contextMargin;
-        feather = b.feather;
         flow = b.flow;
         outputFormat = b.outputFormat;
         jpegQuality = b.jpegQuality;
@@ -64,7 +62,7 @@ public final class InpaintingOptions {
 
     public Builder toBuilder() {
         return new Builder().maskMode(maskMode).threshold(threshold).dilation(dilation).maxSide(maxSide)
-                .contextMargin(contextMargin).feather(feather).flow(flow).outputFormat(outputFormat)
+                .contextMargin(contextMargin).flow(flow).outputFormat(outputFormat)
                 .jpegQuality(jpegQuality).keepMetadata(keepMetadata);
     }
 
@@ -91,11 +89,6 @@ public final class InpaintingOptions {
     /** Least context (0..4096 pixels) kept around a hole when a large picture is cut into crops; default 64. */
     public int getContextMargin() {
         return contextMargin;
-    }
-
-    /** Width (0..64 pixels) inside the hole over which the fill is blended into the original; default 3. */
-    public int getFeather() {
-        return feather;
     }
 
     /** Whether the result carries the attention-offset ("flow") picture as PNG; default false. */
@@ -128,22 +121,21 @@ public final class InpaintingOptions {
         }
         InpaintingOptions other = (InpaintingOptions) o;
         return maskMode == other.maskMode && threshold == other.threshold && dilation == other.dilation
-                && maxSide == other.maxSide && contextMargin == other.contextMargin && feather == other.feather
+                && maxSide == other.maxSide && contextMargin == other.contextMargin
                 && flow == other.flow && outputFormat == other.outputFormat && jpegQuality == other.jpegQuality
                 && keepMetadata == other.keepMetadata;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maskMode, threshold, dilation, maxSide, contextMargin, feather, flow, outputFormat,
+        return Objects.hash(maskMode, threshold, dilation, maxSide, contextMargin, flow, outputFormat,
                 jpegQuality, keepMetadata);
     }
 
     @Override
     public String toString() {
         return "InpaintingOptions[maskMode=" + maskMode + ", threshold=" + threshold + ", dilation=" + dilation
-                + ", maxSide=" + maxSide + ", contextMargin=" + contextMargin + ", feather=" + feather
-                + ", flow=" + flow + ", outputFormat=" + outputFormat + ", jpegQuality=" + jpegQuality
+                + ", maxSide=" + maxSide + ", contextMargin=" + contextMargin + ", flow=" + flow + ", outputFormat=" + outputFormat + ", jpegQuality=" + jpegQuality
                 + ", keepMetadata=" + keepMetadata + "]";
     }
 
@@ -153,7 +145,6 @@ public final class InpaintingOptions {
         private int dilation;
         private int maxSide = 512;
         private int contextMargin = 64;
-        private int feather = 3;
         private boolean flow;
         private OutputFormat outputFormat = OutputFormat.SAME;
         private int jpegQuality = 92;
@@ -184,11 +175,6 @@ public final class InpaintingOptions {
 
         public Builder contextMargin(int value) {
             contextMargin = value;
-            return this;
-        }
-
-        public Builder feather(int value) {
-            feather = value;
             return this;
         }
 

@@ -16,8 +16,8 @@ final class CommandLine {
             "Usage:",
             "  inpaint --image FILE --mask FILE --out FILE [options]",
             "  inpaint bench [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
-            "  inpaint evaluate --images DIR --masks center|boxes|strokes --seed N --out DIR",
-            "                   [--engine mxnet|pytorch] [--model FILE] [--limit N]",
+            "  inpaint evaluate --images DIR --masks center|boxes|strokes|blobs --seed N --out DIR",
+            "                   [--size crop|full] [--engine mxnet|pytorch] [--model FILE] [--limit N]",
             "  inpaint --help",
             "",
             "Options for filling a hole:",
@@ -28,8 +28,6 @@ final class CommandLine {
             "  --dilate N         grow the hole by N pixels (default 0)",
             "  --threshold T      mask luminance above T (0..254) is hole (default 127)",
             "  --mask-mode MODE   auto, luminance or alpha (default auto: alpha if the mask is transparent)",
-            "  --feather N        where a region was scaled down, blend its upscaled fill over N pixels",
-            "                     inside the hole's edge (default 3)",
             "The output format follows the extension of --out: png, jpg or bmp.",
             "",
             "bench measures each engine (default both) on 256x256, 512x512 and 1024x1024 pictures with a centred",
@@ -38,18 +36,20 @@ final class CommandLine {
             "",
             "evaluate compares the model with OpenCV's Telea and Navier-Stokes inpainting (radius 5) and a",
             "mean-colour fill on the .jpg and .png pictures of --images (sorted by name, the first --limit of them):",
-            "the 256x256 middle of each (short side scaled to 256 first), with a hole of the --masks kind drawn from",
-            "--seed (center: the paper's centred 128x128 square; boxes: a random box of up to 128x128; strokes:",
-            "free-form brush strokes and a box). It prints hole l1, l1, l2, PSNR, SSIM and TV per method and writes",
-            "report.json and contact-sheet.png into --out.");
+            "with --size crop (default) the 256x256 middle of each (short side scaled to 256 first), with --size full",
+            "the picture at its own size, where the model takes the product's path (regions, scaling, paste), with a",
+            "hole of the --masks kind drawn from --seed (center: the paper's centred 128x128 square; boxes: a random",
+            "box of up to 128x128; strokes: free-form brush strokes and a box; blobs: one or two object-like shapes;",
+            "at full size every length scaled by the short side over 256). It prints hole l1, l1, l2, PSNR, SSIM, TV",
+            "and the seam excess per method and writes report.json and contact-sheet.png into --out.");
 
     private static final Map<String, String> ENGINES = Map.of("mxnet", "MXNet", "pytorch", "PyTorch");
     private static final Set<String> OUTPUT_FORMATS = Set.of("png", "jpg", "jpeg", "bmp");
     private static final Set<String> INPAINT_FLAGS = Set.of("--image", "--mask", "--out", "--flow", "--engine",
-            "--model", "--max-side", "--dilate", "--threshold", "--mask-mode", "--feather");
+            "--model", "--max-side", "--dilate", "--threshold", "--mask-mode");
     private static final Set<String> BENCH_FLAGS = Set.of("--engines", "--runs", "--warmup", "--model");
-    private static final Set<String> EVALUATE_FLAGS = Set.of("--images", "--masks", "--seed", "--out", "--engine",
-            "--model", "--limit");
+    private static final Set<String> EVALUATE_FLAGS = Set.of("--images", "--masks", "--seed", "--out", "--size",
+            "--engine", "--model", "--limit");
 
     private CommandLine() {
     }
@@ -69,9 +69,12 @@ final class CommandLine {
     record Bench(List<String> engines, int runs, int warmup, Path model) implements Command {
     }
 
-    /** {@code engine} is the DJL engine name; {@code limit} is null when every picture is evaluated. */
-    record Evaluate(Path images, MaskKind masks, int seed, Path out, String engine, Path model, Integer limit)
-            implements Command {
+    /**
+     * {@code fullSize}: the pictures at their own size rather than their 256x256 middle; {@code engine} is the DJL
+     * engine name; {@code limit} is null when every picture is evaluated.
+     */
+    record Evaluate(Path images, MaskKind masks, int seed, Path out, boolean fullSize, String engine, Path model,
+            Integer limit) implements Command {
     }
 
     /**
@@ -94,7 +97,8 @@ final class CommandLine {
             String limit = flags.get("--limit");
             return new Evaluate(Path.of(required(flags, "--images")), masks(required(flags, "--masks")),
                     number("--seed", required(flags, "--seed")), Path.of(required(flags, "--out")),
-                    engine(flags.getOrDefault("--engine", "mxnet")), model,
+                    fullSize(flags.getOrDefault("--size", "crop")), engine(flags.getOrDefault("--engine", "mxnet")),
+                    model,
                     limit == null ? null : atLeast("--limit", number("--limit", limit), 1));
         }
         if (bench) {
@@ -144,7 +148,6 @@ final class CommandLine {
                     .maxSide(number(flags, "--max-side", defaults.maxSide()))
                     .dilation(number(flags, "--dilate", defaults.dilation()))
                     .threshold(number(flags, "--threshold", defaults.threshold()))
-                    .feather(number(flags, "--feather", defaults.feather()))
                     .flow(flags.containsKey("--flow"));
             if (flags.containsKey("--mask-mode")) {
                 b.maskMode(maskMode(flags.get("--mask-mode")));
@@ -167,8 +170,16 @@ final class CommandLine {
         try {
             return MaskKind.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--masks must be center, boxes or strokes, got " + value);
+            throw new UsageException("--masks must be center, boxes, strokes or blobs, got " + value);
         }
+    }
+
+    private static boolean fullSize(String value) throws UsageException {
+        return switch (value) {
+            case "crop" -> false;
+            case "full" -> true;
+            default -> throw new UsageException("--size must be crop or full, got " + value);
+        };
     }
 
     private static String engine(String name) throws UsageException {

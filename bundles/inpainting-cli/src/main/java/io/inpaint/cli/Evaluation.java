@@ -23,7 +23,9 @@ import org.opencv.core.Core;
 
 /**
  * {@code inpaint evaluate}: the product's model against classical inpainting on the same fixed-seed holes, measured
- * as the DeepFill paper measures (plus SSIM), written to report.json and a contact sheet.
+ * as the DeepFill paper measures (plus SSIM and the seam), written to report.json and a contact sheet. On 256x256
+ * crops, as the paper, or on the pictures at their own size, where the model goes the way a real photo goes (regions,
+ * scaling, paste) and OpenCV works at full resolution on the same input.
  */
 final class Evaluation {
     /** The goal for the model's hole l1 relative to Telea's on centred holes. */
@@ -35,7 +37,8 @@ final class Evaluation {
     }
 
     /** One picture's scores: {@code scores[method][metric]}, {@code millis[method]}. */
-    private record Scored(String name, int holePixels, double truthTv, double[][] scores, double[] millis) {
+    private record Scored(String name, int width, int height, int holePixels, double truthTv, double truthSeam,
+            double[][] scores, double[] millis) {
     }
 
     static void run(Evaluate command, PrintStream out) throws IOException {
@@ -49,12 +52,18 @@ final class Evaluation {
             model = inpainter.descriptor();
             methods = List.of(FillMethod.model(inpainter, command.engine()), FillMethod.telea(),
                     FillMethod.navierStokes(), FillMethod.meanColour());
-            sheet = new ContactSheet(methods.stream().map(FillMethod::label).toList());
-            out.printf("evaluate: %d pictures from %s, %s masks, seed %d; model %s (%s) on %s%n", pictures.size(),
-                    command.images(), command.masks().label(), command.seed(), model.name(),
-                    model.training().status(), command.engine());
+            sheet = new ContactSheet(methods.stream().map(FillMethod::label).toList(),
+                    command.fullSize() ? ContactSheet.MAX_ROWS_FULL_SIZE : ContactSheet.MAX_ROWS);
+            out.printf("evaluate: %d pictures from %s %s, %s masks, seed %d; model %s (%s) on %s%n",
+                    pictures.size(), command.images(), command.fullSize() ? "at their own size" : "as 256x256 crops",
+                    command.masks().label(), command.seed(), model.name(), model.training().status(),
+                    command.engine());
             for (int i = 0; i < pictures.size(); i++) {
-                scored.add(evaluate(pictures.get(i), command.masks().hole(command.seed(), i), methods, sheet));
+                BufferedImage truth = truth(pictures.get(i), command.fullSize());
+                boolean[] hole = command.fullSize()
+                        ? command.masks().hole(command.seed(), i, truth.getWidth(), truth.getHeight())
+                        : command.masks().hole(command.seed(), i);
+                scored.add(evaluate(pictures.get(i).getFileName().toString(), truth, hole, methods, sheet));
                 out.printf("  %3d/%d %s%n", i + 1, pictures.size(), pictures.get(i).getFileName());
             }
         }
@@ -85,14 +94,19 @@ final class Evaluation {
         return pictures;
     }
 
-    private static Scored evaluate(Path file, boolean[] hole, List<FillMethod> methods, ContactSheet sheet) {
-        String name = file.getFileName().toString();
-        BufferedImage truth;
+    /** The ground truth: the picture's 256x256 middle, or the whole picture, as {@code TYPE_INT_RGB}. */
+    private static BufferedImage truth(Path file, boolean fullSize) {
         try {
-            truth = CentreCrop.of(Inpainter.readImage(file), MaskKind.SIDE);
+            BufferedImage picture = Inpainter.readImage(file);
+            return fullSize ? FillMethod.copy(picture) : CentreCrop.of(picture, MaskKind.SIDE);
         } catch (InvalidInputException e) {
             throw new InvalidInputException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Scored evaluate(String name, BufferedImage truth, boolean[] hole, List<FillMethod> methods,
+            ContactSheet sheet) {
+        int width = truth.getWidth();
         // The methods get the hole painted white, so none can peek at the pixels it has to guess.
         BufferedImage input = FillMethod.copy(truth);
         int[] inputPixels = FillMethod.pixels(input);
@@ -114,15 +128,16 @@ final class Evaluation {
             results.add(result);
             scores[m] = new double[METRICS.length];
             for (Metric metric : METRICS) {
-                scores[m][metric.ordinal()] = metric.of(truthPixels, FillMethod.pixels(result), hole, MaskKind.SIDE);
+                scores[m][metric.ordinal()] = metric.of(truthPixels, FillMethod.pixels(result), hole, width);
             }
         }
         double[] holeL1 = new double[methods.size()];
         for (int m = 0; m < methods.size(); m++) {
             holeL1[m] = scores[m][Metric.HOLE_L1.ordinal()];
         }
-        sheet.add(new ContactSheet.Row(name, input, MaskKind.picture(hole, MaskKind.SIDE), truth, results, holeL1));
-        return new Scored(name, holePixels, Metric.tv(truthPixels, MaskKind.SIDE), scores, millis);
+        sheet.add(new ContactSheet.Row(name, input, MaskKind.picture(hole, width), truth, results, holeL1));
+        return new Scored(name, width, truth.getHeight(), holePixels, Metric.tv(truthPixels, width),
+                Metric.seam(truthPixels, hole, width), scores, millis);
     }
 
     /** {@code means[method][metric]}, with the milliseconds per picture in the last column. */
@@ -153,8 +168,12 @@ final class Evaluation {
         config.addProperty("limit", command.limit());
         config.addProperty("masks", command.masks().label());
         config.addProperty("seed", command.seed());
-        config.addProperty("crop", "the middle " + MaskKind.SIDE + "x" + MaskKind.SIDE
-                + ", the short side first scaled to " + MaskKind.SIDE + " by area averaging when longer");
+        config.addProperty("size", command.fullSize() ? "full" : "crop");
+        config.addProperty("crop", command.fullSize()
+                ? "none: each picture at its own size, the masks' lengths scaled by its short side over "
+                        + MaskKind.SIDE
+                : "the middle " + MaskKind.SIDE + "x" + MaskKind.SIDE + ", the short side first scaled to "
+                        + MaskKind.SIDE + " by area averaging when longer");
         config.addProperty("engine", command.engine());
         config.addProperty("model", command.model().toAbsolutePath().normalize().toString());
         config.addProperty("modelName", model.name());
@@ -187,8 +206,11 @@ final class Evaluation {
         for (Scored s : scored) {
             JsonObject image = new JsonObject();
             image.addProperty("name", s.name());
+            image.addProperty("width", s.width());
+            image.addProperty("height", s.height());
             image.addProperty("holePixels", s.holePixels());
             image.addProperty("groundTruthTv", round(s.truthTv()));
+            image.addProperty("groundTruthSeam", round(s.truthSeam()));
             JsonObject byMethod = new JsonObject();
             for (int m = 0; m < methods.size(); m++) {
                 JsonObject method = scores(s.scores()[m]);
@@ -203,6 +225,8 @@ final class Evaluation {
         root.add("config", config);
         root.add("means", meanScores);
         root.addProperty("groundTruthTv", round(scored.stream().mapToDouble(Scored::truthTv).average().orElse(0)));
+        root.addProperty("groundTruthSeam",
+                round(scored.stream().mapToDouble(Scored::truthSeam).average().orElse(0)));
         root.add("holeL1", ratio);
         root.add("images", images);
         return root;
@@ -240,8 +264,9 @@ final class Evaluation {
             }
             s.append(String.format(" %10.0f%n", means[m][METRICS.length]));
         }
-        s.append(String.format("Means over %d pictures. TV of the ground truth: %.2f %%.%n", scored.size(),
-                scored.stream().mapToDouble(Scored::truthTv).average().orElse(0)));
+        s.append(String.format("Means over %d pictures. TV of the ground truth: %.2f %%; its seam: %.2f %%.%n",
+                scored.size(), scored.stream().mapToDouble(Scored::truthTv).average().orElse(0),
+                scored.stream().mapToDouble(Scored::truthSeam).average().orElse(0)));
         double ratio = ratioToTelea(methods, means);
         s.append(String.format("Hole l1, model / Telea: %.2f (target <= %.1f: %s).%n", ratio, TARGET_RATIO_TO_TELEA,
                 ratio <= TARGET_RATIO_TO_TELEA ? "met" : "not met"));

@@ -110,9 +110,12 @@ record FillMethod(String key, String label, Fill fill) {
         return ((DataBufferInt) picture.getRaster().getDataBuffer()).getData();
     }
 
+    /** A {@code TYPE_INT_RGB} copy of any picture, alpha dropped. */
     static BufferedImage copy(BufferedImage picture) {
-        BufferedImage copy = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_RGB);
-        System.arraycopy(pixels(picture), 0, pixels(copy), 0, pixels(copy).length);
+        int w = picture.getWidth();
+        int h = picture.getHeight();
+        BufferedImage copy = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        copy.setRGB(0, 0, w, h, picture.getRGB(0, 0, w, h, null, 0, w), 0, w);
         return copy;
     }
 }

@@ -13,7 +13,11 @@ enum Metric {
     SSIM("ssim", "SSIM", "mean SSIM of the luminance (Rec. 601 luma), 11x11 Gaussian window with sigma 1.5,"
             + " K1 0.01, K2 0.03, L 255, over the windows that fit inside the picture (no padding)"),
     TV("tv", "TV %", "total variation of the result: mean absolute difference of horizontally and vertically"
-            + " neighbouring pixels, all channels, in % of 255");
+            + " neighbouring pixels, all channels, in % of 255"),
+    SEAM("seam", "seam +%", "seam excess: the mean absolute difference between each hole pixel and each of its known"
+            + " 4-neighbours, all channels, in % of 255, minus the same figure in the ground truth; positive where the"
+            + " fill's edge stands out from its surroundings more than the original did (a seam or a halo),"
+            + " negative where it is smoother");
 
     /** What PSNR reports for identical pictures, where it would be infinite, which JSON cannot hold. */
     static final double PSNR_CAP = 100;
@@ -42,6 +46,7 @@ enum Metric {
             case PSNR -> psnr(truth, result);
             case SSIM -> ssim(truth, result, width);
             case TV -> tv(result, width);
+            case SEAM -> seam(result, hole, width) - seam(truth, hole, width);
         };
     }
 
@@ -128,6 +133,31 @@ enum Metric {
         }
         long pairs = 3L * ((long) (width - 1) * height + (long) width * (height - 1));
         return pairs == 0 ? 0 : sum / (pairs * 255.0) * 100;
+    }
+
+    /** Mean absolute difference over every (hole pixel, known 4-neighbour) pair, all channels, in % of 255. */
+    static double seam(int[] picture, boolean[] hole, int width) {
+        int height = picture.length / width;
+        long sum = 0;
+        long count = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                if (!hole[i]) {
+                    continue;
+                }
+                for (int n : new int[] {x > 0 ? i - 1 : -1, x + 1 < width ? i + 1 : -1, y > 0 ? i - width : -1,
+                        y + 1 < height ? i + width : -1}) {
+                    if (n >= 0 && !hole[n]) {
+                        for (int shift = 0; shift <= 16; shift += 8) {
+                            sum += Math.abs((picture[i] >> shift & 0xff) - (picture[n] >> shift & 0xff));
+                        }
+                        count += 3;
+                    }
+                }
+            }
+        }
+        return count == 0 ? 0 : sum / (count * 255.0) * 100;
     }
 
     private static double[] luma(int[] picture) {

@@ -39,7 +39,7 @@ class CommandLineTest {
     @Test
     void everyInpaintOptionIsRead() throws UsageException {
         Inpaint c = (Inpaint) parse("--out r.jpg --flow f.png --engine PyTorch --model m/model.json --max-side 256"
-                + " --dilate 4 --threshold 10 --mask-mode alpha --feather 0 --image a.jpg --mask m.png");
+                + " --dilate 4 --threshold 10 --mask-mode alpha --image a.jpg --mask m.png");
         assertEquals(Path.of("f.png"), c.flow());
         assertEquals("PyTorch", c.engine());
         assertEquals(Path.of("m/model.json"), c.model());
@@ -48,7 +48,6 @@ class CommandLineTest {
         assertEquals(4, o.dilation());
         assertEquals(10, o.threshold());
         assertEquals(MaskMode.ALPHA, o.maskMode());
-        assertEquals(0, o.feather());
         assertEquals(true, o.flow());
     }
 
@@ -68,12 +67,12 @@ class CommandLineTest {
     @Test
     void evaluateHasDefaultsAndReadsItsOptions() throws UsageException {
         Evaluate defaults = (Evaluate) parse("evaluate --images val --masks center --seed 1 --out report");
-        assertEquals(new Evaluate(Path.of("val"), MaskKind.CENTER, 1, Path.of("report"), "MXNet",
+        assertEquals(new Evaluate(Path.of("val"), MaskKind.CENTER, 1, Path.of("report"), false, "MXNet",
                 HOME.resolve("models/deepfill-v1/model.json"), null), defaults);
-        Evaluate c = (Evaluate) parse("evaluate --out r --seed -3 --masks Strokes --images v --engine pytorch"
-                + " --model m.json --limit 24");
-        assertEquals(new Evaluate(Path.of("v"), MaskKind.STROKES, -3, Path.of("r"), "PyTorch", Path.of("m.json"),
-                24), c);
+        Evaluate c = (Evaluate) parse("evaluate --out r --seed -3 --masks Blobs --images v --engine pytorch"
+                + " --model m.json --limit 24 --size full");
+        assertEquals(new Evaluate(Path.of("v"), MaskKind.BLOBS, -3, Path.of("r"), true, "PyTorch",
+                Path.of("m.json"), 24), c);
     }
 
     @Test
@@ -96,6 +95,7 @@ class CommandLineTest {
         "--image a.jpg --mask m.png --out r.png --dilate -1 | dilation must be in 0..1024, got -1",
         "--image a.jpg --mask m.png --out r.png --mask-mode red | --mask-mode must be auto, luminance or alpha, got red",
         "--image a.jpg --mask m.png --out r.png --colour red | unknown option --colour",
+        "--image a.jpg --mask m.png --out r.png --feather 3 | unknown option --feather",
         "--image a.jpg --image b.jpg | --image given twice",
         "--image | --image needs a value",
         "--image --mask m.png | --image needs a value",
@@ -107,7 +107,8 @@ class CommandLineTest {
         "evaluate --images v --seed 1 --out r | --masks is required",
         "evaluate --images v --masks center --out r | --seed is required",
         "evaluate --images v --masks center --seed 1 | --out is required",
-        "evaluate --images v --masks ring --seed 1 --out r | --masks must be center, boxes or strokes, got ring",
+        "evaluate --images v --masks ring --seed 1 --out r | --masks must be center, boxes, strokes or blobs, got ring",
+        "evaluate --images v --masks boxes --seed 1 --out r --size big | --size must be crop or full, got big",
         "evaluate --images v --masks boxes --seed one --out r | --seed wants a whole number, got one",
         "evaluate --images v --masks boxes --seed 1 --out r --limit 0 | --limit must be at least 1, got 0",
         "evaluate --images v --masks boxes --seed 1 --out r --runs 3 | unknown option --runs",

@@ -63,8 +63,31 @@ class EvaluationTest {
         }
         assertTrue(json.getAsJsonObject("holeL1").get("modelToTelea").getAsDouble() > 0);
         BufferedImage sheet = ImageIO.read(report.resolve("contact-sheet.png").toFile());
-        assertEquals(ContactSheet.width(METHODS.size()), sheet.getWidth());
-        assertEquals(ContactSheet.HEADER + 2 * (ContactSheet.CELL + ContactSheet.GAP), sheet.getHeight());
+        assertEquals(ContactSheet.width(METHODS.size(), MaskKind.SIDE), sheet.getWidth());
+        assertEquals(ContactSheet.height(MaskKind.SIDE, MaskKind.SIDE), sheet.getHeight());
+    }
+
+    @Test
+    void atFullSizeEachPictureIsMeasuredAtItsOwnSize(@TempDir Path dir) throws IOException {
+        Path images = Files.createDirectory(dir.resolve("images"));
+        ImageIO.write(SyntheticPhoto.create(640, 400, 1), "png", images.resolve("wide.png").toFile());
+        ImageIO.write(SyntheticPhoto.create(300, 560, 2), "png", images.resolve("tall.png").toFile());
+        Path report = dir.resolve("report");
+
+        int code = run("evaluate", "--images", images.toString(), "--masks", "blobs", "--seed", "2", "--out",
+                report.toString(), "--model", MODEL.toString(), "--size", "full");
+
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        JsonObject json = JsonParser.parseString(Files.readString(report.resolve("report.json"))).getAsJsonObject();
+        assertEquals("full", json.getAsJsonObject("config").get("size").getAsString());
+        JsonObject tall = json.getAsJsonArray("images").get(0).getAsJsonObject();
+        assertEquals(List.of("tall.png", 300, 560), List.of(tall.get("name").getAsString(),
+                tall.get("width").getAsInt(), tall.get("height").getAsInt()));
+        assertTrue(tall.get("groundTruthSeam").getAsDouble() > 0);
+        assertTrue(json.getAsJsonObject("means").getAsJsonObject("model").has(Metric.SEAM.key));
+        BufferedImage sheet = ImageIO.read(report.resolve("contact-sheet.png").toFile());
+        assertEquals(ContactSheet.width(METHODS.size(), 640), sheet.getWidth());
+        assertEquals(ContactSheet.height(560, 400), sheet.getHeight());
     }
 
     @Test

@@ -55,8 +55,38 @@ class MaskKindTest {
     }
 
     @Test
+    void blobsCoverAFewPercentOfThePicture() {
+        for (int i = 0; i < 20; i++) {
+            double share = (double) bounds(MaskKind.BLOBS.hole(5, i))[4] / (SIDE * SIDE);
+            assertTrue(share > 0.01 && share < 0.4, "share " + share);
+        }
+    }
+
+    @Test
+    void atFullSizeEveryHoleScalesWithTheShortSide() {
+        assertArrayEquals(MaskKind.STROKES.hole(3, 1), MaskKind.STROKES.hole(3, 1, SIDE, SIDE));
+        // the short side is twice the crop's: a centred 256x256 square, columns 256..511
+        boolean[] centre = MaskKind.CENTER.hole(1, 0, 768, 512);
+        assertEquals(256 * 256, count(centre));
+        assertTrue(centre[256 * 768 + 256] && !centre[256 * 768 + 255] && !centre[256 * 768 + 512]);
+        for (MaskKind kind : MaskKind.values()) {
+            double crop = (double) count(kind.hole(9, 4)) / (SIDE * SIDE);
+            double full = (double) count(kind.hole(9, 4, 2 * SIDE, 2 * SIDE)) / (4 * SIDE * SIDE);
+            assertEquals(crop, full, 0.02, kind + ": the same share of a picture twice the size");
+        }
+    }
+
+    private static int count(boolean[] hole) {
+        int n = 0;
+        for (boolean h : hole) {
+            n += h ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
     void theSameSeedAndIndexGiveTheSameHoleAndOthersDoNot() {
-        for (MaskKind kind : new MaskKind[] {MaskKind.BOXES, MaskKind.STROKES}) {
+        for (MaskKind kind : new MaskKind[] {MaskKind.BOXES, MaskKind.STROKES, MaskKind.BLOBS}) {
             assertArrayEquals(kind.hole(7, 2), kind.hole(7, 2));
             assertFalse(Arrays.equals(kind.hole(7, 2), kind.hole(8, 2)));
             assertFalse(Arrays.equals(kind.hole(7, 2), kind.hole(7, 3)));

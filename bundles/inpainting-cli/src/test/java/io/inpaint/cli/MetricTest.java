@@ -61,6 +61,25 @@ class MetricTest {
     }
 
     @Test
+    void theSeamIsTheEdgeContrastInExcessOfTheTruths() {
+        // the hole is columns 4..11; its edge pixels (columns 4 and 11) each have one known 4-neighbour
+        boolean[] hole = new boolean[SIDE * SIDE];
+        for (int i = 0; i < hole.length; i++) {
+            hole[i] = i % SIDE >= 4 && i % SIDE < 12;
+        }
+        int[] truth = flat(100);
+        int[] halo = flat(100);
+        for (int y = 0; y < SIDE; y++) {
+            halo[y * SIDE + 4] = 0xffffff;
+            truth[y * SIDE + 11] = 130 * 0x010101;
+        }
+        assertEquals(100 * 30 / 2 / 255.0, Metric.seam(truth, hole, SIDE), 1e-9);
+        // the halo's edge differs by 155 on the left, by 0 on the right, against the truth's 0 and 30
+        assertEquals(100 * (155 - 30) / 2 / 255.0, score(Metric.SEAM, truth, halo, hole), 1e-9);
+        assertEquals(0, score(Metric.SEAM, truth, truth.clone(), hole));
+    }
+
+    @Test
     void totalVariationOfACheckerboardIsFullAndOfARampItsStep() {
         int[] checkerboard = new int[SIDE * SIDE];
         int[] ramp = new int[SIDE * SIDE];

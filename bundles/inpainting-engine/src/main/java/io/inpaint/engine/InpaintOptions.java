@@ -19,7 +19,6 @@ public final class InpaintOptions {
     private final int dilation;
     private final int maxSide;
     private final int contextMargin;
-    private final int feather;
     private final boolean flow;
 
     private InpaintOptions(Builder b) {
@@ -28,7 +27,6 @@ public final class InpaintOptions {
         this.dilation = b.dilation;
         this.maxSide = b.maxSide;
         this.contextMargin = b.contextMargin;
-        this.feather = b.feather;
         this.flow = b.flow;
     }
 
@@ -42,7 +40,7 @@ public final class InpaintOptions {
 
     public Builder toBuilder() {
         return new Builder().maskMode(maskMode).threshold(threshold).dilation(dilation).maxSide(maxSide)
-                .contextMargin(contextMargin).feather(feather).flow(flow);
+                .contextMargin(contextMargin).flow(flow);
     }
 
     public MaskMode maskMode() {
@@ -69,11 +67,6 @@ public final class InpaintOptions {
         return contextMargin;
     }
 
-    /** Width, in pixels inside the hole, over which the fill is blended into the original; default 3. */
-    public int feather() {
-        return feather;
-    }
-
     /** Whether the result carries the attention-offset (flow) picture; default false. */
     public boolean flow() {
         return flow;
@@ -82,8 +75,7 @@ public final class InpaintOptions {
     @Override
     public String toString() {
         return "InpaintOptions[maskMode=" + maskMode + ", threshold=" + threshold + ", dilation=" + dilation
-                + ", maxSide=" + maxSide + ", contextMargin=" + contextMargin + ", feather=" + feather
-                + ", flow=" + flow + "]";
+                + ", maxSide=" + maxSide + ", contextMargin=" + contextMargin + ", flow=" + flow + "]";
     }
 
     /** Each setter checks its value at once and throws {@link InvalidInputException} naming the option. */
@@ -93,7 +85,6 @@ public final class InpaintOptions {
         private int dilation;
         private int maxSide = 512;
         private int contextMargin = 64;
-        private int feather = 3;
         private boolean flow;
 
         private Builder() {
@@ -125,11 +116,6 @@ public final class InpaintOptions {
 
         public Builder contextMargin(int value) {
             contextMargin = checkRange("context margin", value, 0, 4096);
-            return this;
-        }
-
-        public Builder feather(int value) {
-            feather = checkRange("feather", value, 0, 64);
             return this;
         }
 

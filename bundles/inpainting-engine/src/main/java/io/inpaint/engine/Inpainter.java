@@ -12,6 +12,7 @@ import io.inpaint.engine.image.NetworkTile;
 import io.inpaint.engine.image.Pixels;
 import io.inpaint.engine.image.RegionPlanner;
 import io.inpaint.engine.image.RegionPlanner.Region;
+import io.inpaint.engine.image.SeamMatch;
 import io.inpaint.engine.image.TileFill;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -97,7 +98,8 @@ public final class Inpainter implements AutoCloseable {
                     }
                     fill = InpaintTranslator.fromNetwork(tile, output);
                 }
-                Compositor.paste(pixels, w, holes, region, fill, options.feather());
+                fill = SeamMatch.match(tile, fill);
+                Compositor.paste(pixels, w, holes, region, fill);
                 if (flow != null) {
                     flow.add(region, fill);
                 }

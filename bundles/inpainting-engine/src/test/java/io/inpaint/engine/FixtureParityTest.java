@@ -17,6 +17,7 @@ import com.google.gson.JsonParser;
 import io.inpaint.engine.nn.ContextualAttention;
 import io.inpaint.engine.weights.SafeTensors;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +32,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Java against the PyTorch twin (models/make_fixtures.py): stage1 and stage2 within relative error 1e-4, offsets
- * equal wherever the twin's top-1 and top-2 attention differ by more than 1e-3. A missing fixtures.json fails.
+ * equal wherever the twin's top-1 and top-2 attention differ by more than 1e-3. A case with a {@code pipeline} is
+ * also a picture larger than the network's max side: the public API's result must equal the twin's fill of the
+ * scaled region, pixel by pixel within the rounding. A missing fixtures.json fails.
  */
 class FixtureParityTest {
 
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
     private static final double TOLERANCE = 1e-4;
+
+    static Stream<Arguments> enginesAndPipelineCases() throws IOException {
+        List<Arguments> cases = enginesAndCases().filter(a -> ((JsonObject) a.get()[2]).has("pipeline")).toList();
+        assertTrue(!cases.isEmpty(), "fixtures.json has a scaled-region case");
+        return cases.stream();
+    }
 
     static Stream<Arguments> enginesAndCases() throws IOException {
         Path index = FIXTURES.resolve("fixtures.json");
@@ -77,6 +86,49 @@ class FixtureParityTest {
             NDList out = new ContextualAttention().forward(new ParameterStore(manager, false), new NDList(features, mask), false);
             assertClose(expected, "attention_out", out.get(0));
         }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("enginesAndPipelineCases")
+    void scaledRegionMatchesTwin(String engine, String name, JsonObject fixture, @TempDir Path dir)
+            throws IOException {
+        Path weights = TestSupport.repositoryRoot().resolve(fixture.get("weights").getAsString()).toAbsolutePath();
+        Path modelJson = TestSupport.writeDescriptor(dir, fixture.get("cnum").getAsInt(), weights.toString());
+        SafeTensors expected = SafeTensors.open(FIXTURES.resolve(fixture.get("file").getAsString()));
+        long[] shape = expected.tensors().get("image").shape();
+        int h = (int) shape[1];
+        int w = (int) shape[2];
+        float[] rgb = expected.floats("image");
+        float[] hole = expected.floats("hole");
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        BufferedImage mask = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < w * h; i++) {
+            image.setRGB(i % w, i / w, (int) rgb[i] << 16 | (int) rgb[w * h + i] << 8 | (int) rgb[2 * w * h + i]);
+            mask.getRaster().setSample(i % w, i / w, 0, hole[i] > 0 ? 255 : 0);
+        }
+        JsonObject pipeline = fixture.getAsJsonObject("pipeline");
+        InpaintOptions options = InpaintOptions.builder().maxSide(pipeline.get("maxSide").getAsInt())
+                .contextMargin(pipeline.get("contextMargin").getAsInt()).build();
+
+        InpaintResult result;
+        try (Inpainter inpainter = Inpainter.open(modelJson, engine, null)) {
+            result = inpainter.inpaint(image, mask, options);
+        }
+
+        float[] want = expected.floats("result");
+        double tolerance = pipeline.get("pixelTolerance").getAsDouble();
+        double worst = 0;
+        for (int i = 0; i < w * h; i++) {
+            int got = result.image().getRGB(i % w, i / w);
+            for (int c = 0; c < 3; c++) {
+                double d = Math.abs((got >> (16 - 8 * c) & 0xff) - want[c * w * h + i]);
+                if (hole[i] == 0) {
+                    assertEquals(0, d, "known pixel " + i + " changed");
+                }
+                worst = Math.max(worst, d);
+            }
+        }
+        assertTrue(worst <= tolerance, "a pixel differs from the twin's by " + worst + " > " + tolerance);
     }
 
     private static NDArray array(NDManager manager, SafeTensors file, String name) {

@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +36,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InpainterTest {
     static final Path MODEL = TestSupport.repositoryRoot().resolve("models/deepfill-v1/model.json");
+    /** How far inside the hole's edge the halo tests look, in pixels. */
+    private static final int EDGE = 4;
+    private static final int WHITE = 0xffffff;
+    private static final int MAGENTA = 0xff00ff;
 
     private final Map<String, Inpainter> inpainters = new HashMap<>();
 
@@ -172,7 +178,7 @@ class InpainterTest {
         BufferedImage image = photo(64, 48, BufferedImage.TYPE_INT_RGB);
         BufferedImage mask = mask(64, 48, new int[] {20, 16, 10, 8});
         InpaintResult result = inpainters.get(engine).inpaint(image, mask,
-                InpaintOptions.builder().dilation(3).feather(0).build());
+                InpaintOptions.builder().dilation(3).build());
         assertEquals(16L * 14, result.holePixels());
         assertFilled(image, result.image(), holes(mask(64, 48, new int[] {17, 13, 16, 14})));
     }
@@ -208,6 +214,111 @@ class InpainterTest {
         BufferedImage flow = result.flow().orElseThrow();
         assertEquals(0xffffff, flow.getRGB(200, 150) & 0xffffff);
         assertEquals(420, flow.getWidth());
+    }
+
+    /**
+     * A photo larger than the default max side, its hole painted over as a user's mask covers an object: the scaled
+     * fill may show nothing of the paint. White: hole pixels near the edge are not brighter than the brightest known
+     * pixels around them; magenta: not more magenta, and the colour itself appears nowhere. Both paints must give the
+     * very same result, which is what rules out any share of the paint; the edge checks say what a halo would look
+     * like.
+     */
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void aScaledFillShowsNothingOfWhatThePaintedHoleHeld(String engine) {
+        int w = 640;
+        int h = 400;
+        BufferedImage mask = mask(w, h, new int[] {220, 130, 200, 140});
+        boolean[][] hole = holes(mask);
+        Map<Integer, int[]> results = new HashMap<>();
+        for (int paint : new int[] {WHITE, MAGENTA}) {
+            BufferedImage image = paint(smoothPhoto(w, h), hole, paint);
+            InpaintResult result = inpainters.get(engine).inpaint(image, mask, InpaintOptions.defaults());
+            assertEquals(1, result.regions());
+            assertFilled(image, result.image(), hole);
+            results.put(paint, pixels(result.image()));
+        }
+        assertNoHaloAtTheHoleEdge(results.get(WHITE), w, hole, WHITE, InpainterTest::luma);
+        assertNoHaloAtTheHoleEdge(results.get(MAGENTA), w, hole, MAGENTA, InpainterTest::magentaness);
+        for (int p : results.get(MAGENTA)) {
+            int dr = (p >> 16 & 0xff) - 255;
+            int dg = p >> 8 & 0xff;
+            int db = (p & 0xff) - 255;
+            assertTrue(dr * dr + dg * dg + db * db > 64 * 64, "magenta in the result: " + Integer.toHexString(p));
+        }
+        assertArrayEquals(results.get(WHITE), results.get(MAGENTA), "the hole's paint changed the result");
+    }
+
+    /** Soft gradients with mild noise in mid tones: a share of white or magenta paint stands out anywhere. */
+    static BufferedImage smoothPhoto(int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Random noise = new Random(13);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int n = noise.nextInt(9) - 4;
+                int r = 70 + 60 * x / w + n;
+                int g = 90 + 40 * y / h + (int) (15 * Math.sin(x / 37.0)) + n;
+                int b = 110 - 30 * y / h + n;
+                image.setRGB(x, y, r << 16 | g << 8 | b);
+            }
+        }
+        return image;
+    }
+
+    private static BufferedImage paint(BufferedImage image, boolean[][] hole, int rgb) {
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if (hole[y][x]) {
+                    image.setRGB(x, y, rgb);
+                }
+            }
+        }
+        return image;
+    }
+
+    private static double luma(int p) {
+        return 0.299 * (p >> 16 & 0xff) + 0.587 * (p >> 8 & 0xff) + 0.114 * (p & 0xff);
+    }
+
+    private static double magentaness(int p) {
+        return ((p >> 16 & 0xff) + (p & 0xff)) / 2.0 - (p >> 8 & 0xff);
+    }
+
+    /**
+     * Every hole pixel within {@value #EDGE} px of a known pixel measures less than the largest measure of the known
+     * pixels within twice that distance (chessboard), plus a quarter of the paint's lead over them: a pixel holding a
+     * quarter of the paint (the old feather's lightest share) would reach it, while the model's own error stays below.
+     */
+    static void assertNoHaloAtTheHoleEdge(int[] result, int w, boolean[][] hole, int paint,
+            IntToDoubleFunction measure) {
+        int h = hole.length;
+        int reach = 2 * EDGE;
+        int edgePixels = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (!hole[y][x]) {
+                    continue;
+                }
+                boolean edge = false;
+                double brightest = Double.NEGATIVE_INFINITY;
+                for (int ny = Math.max(0, y - reach); ny <= Math.min(h - 1, y + reach); ny++) {
+                    for (int nx = Math.max(0, x - reach); nx <= Math.min(w - 1, x + reach); nx++) {
+                        if (!hole[ny][nx]) {
+                            brightest = Math.max(brightest, measure.applyAsDouble(result[ny * w + nx]));
+                            edge |= Math.abs(nx - x) <= EDGE && Math.abs(ny - y) <= EDGE;
+                        }
+                    }
+                }
+                if (edge) {
+                    edgePixels++;
+                    double value = measure.applyAsDouble(result[y * w + x]);
+                    double limit = brightest + (measure.applyAsDouble(paint) - brightest) / 4;
+                    assertTrue(value < limit, "hole pixel " + x + "," + y + " measures " + value
+                            + ", its known neighbours at most " + brightest + ", limit " + limit);
+                }
+            }
+        }
+        assertTrue(edgePixels > 0, "the hole has an edge");
     }
 
     @ParameterizedTest

@@ -15,7 +15,7 @@ import com.adobe.granite.workflow.WorkflowException;
  * {@code rendition:<name>} (a rendition of the asset itself);</li>
  * <li>{@code rendition}: the result's rendition name without extension (default {@code inpainted});</li>
  * <li>the ingestion job's options: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
- * {@code feather}, {@code jpegQuality}, {@code maskMode}, {@code keepMetadata}.</li>
+ * {@code jpegQuality}, {@code maskMode}, {@code keepMetadata}.</li>
  * </ul>
  * Everything is checked here, so that a typo fails the workflow step rather than a job later.
  */
@@ -33,11 +33,10 @@ final class StepArguments {
             "dilate", new int[] {0, 1024},
             "maxSide", new int[] {64, 4096},
             "contextMargin", new int[] {0, 4096},
-            "feather", new int[] {0, 64},
             "jpegQuality", new int[] {1, 100});
     private static final Set<String> MASK_MODES = Set.of("auto", "luminance", "alpha");
-    private static final String KNOWN = "mask, rendition, threshold, dilate, maxSide, contextMargin, feather, "
-            + "jpegQuality, maskMode, keepMetadata";
+    private static final String KNOWN = "mask, rendition, threshold, dilate, maxSide, contextMargin, jpegQuality, "
+            + "maskMode, keepMetadata";
 
     final MaskSource maskSource;
     /** The path for {@link MaskSource#PATH}, the rendition name for {@link MaskSource#RENDITION}. */

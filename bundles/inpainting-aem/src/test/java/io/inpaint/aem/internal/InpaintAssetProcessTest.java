@@ -161,6 +161,7 @@ class InpaintAssetProcessTest {
         "dilate=5000                | dilate must be a whole number from 0 to 1024, got '5000'",
         "maxSide=32                 | maxSide must be a whole number from 64 to 4096, got '32'",
         "colour=red                 | unknown argument 'colour'",
+        "feather=3                  | unknown argument 'feather'",
         "dilate                     | 'dilate' is not key=value",
         "'dilate=1,dilate=2'        | dilate is given twice",
         "mask=masks/m.png           | mask must be sibling, an absolute path or rendition:<name>, got 'masks/m.png'",

@@ -3,11 +3,10 @@ package io.inpaint.engine.image;
 import io.inpaint.engine.image.RegionPlanner.Region;
 
 /**
- * Pastes a tile's fill into the full-resolution result: only hole pixels are written (known pixels keep their
- * original int value, bit for bit). Where the region was scaled down, the fill is upscaled bilinearly and, within
- * {@code feather} pixels of the hole's edge, blended with the original so the softer upscaled fill does not end in a
- * hard seam. A fill at full resolution is pasted as it is: blending there would only bring back part of what the
- * mask removes.
+ * Pastes a tile's fill into the full-resolution result: exactly the hole pixels are written, with the fill upscaled
+ * bilinearly where the region was scaled down; known pixels keep their original int value, bit for bit. Nothing is
+ * blended with the hole's original pixels: they are what the mask removes (a watermark, a passer-by, white paint),
+ * and any share of them would outline the fill. How far the hole reaches is the mask's (and {@code dilate}'s) call.
  */
 public final class Compositor {
     private Compositor() {
@@ -17,13 +16,11 @@ public final class Compositor {
      * @param result the output picture's 0xRRGGBB pixels, row-major over the whole image, holding the original
      *               pixels on entry
      */
-    public static void paste(int[] result, int imageWidth, HoleMask holes, Region region, TileFill fill, int feather) {
+    public static void paste(int[] result, int imageWidth, HoleMask holes, Region region, TileFill fill) {
         int cw = region.width();
         int ch = region.height();
         int tw = fill.width();
         int th = fill.height();
-        boolean scaled = tw != cw || th != ch;
-        byte[] distance = scaled && feather > 0 ? edgeDistance(holes, region, feather + 1) : null;
         int plane = tw * th;
         float[] rgb = fill.rgb();
         double scaleX = (double) tw / cw;
@@ -43,17 +40,13 @@ public final class Compositor {
                 int x0 = (int) u;
                 int x1 = Math.min(x0 + 1, tw - 1);
                 float fx = (float) (u - x0);
-                float weight = distance == null ? 1f : (float) distance[sy * cw + sx] / (feather + 1);
-                int original = result[y * imageWidth + x];
                 int pixel = 0;
                 for (int c = 0; c < 3; c++) {
                     int base = c * plane;
                     float top = rgb[base + y0 * tw + x0] * (1 - fx) + rgb[base + y0 * tw + x1] * fx;
                     float bottom = rgb[base + y1 * tw + x0] * (1 - fx) + rgb[base + y1 * tw + x1] * fx;
-                    float value = top * (1 - fy) + bottom * fy;
-                    int old = original >> (16 - 8 * c) & 0xff;
-                    int blended = Math.round(weight * value + (1 - weight) * old);
-                    pixel = pixel << 8 | Math.max(0, Math.min(255, blended));
+                    int value = Math.round(top * (1 - fy) + bottom * fy);
+                    pixel = pixel << 8 | Math.max(0, Math.min(255, value));
                 }
                 result[y * imageWidth + x] = pixel;
             }
@@ -62,51 +55,5 @@ public final class Compositor {
 
     private static double clamp(double v, int max) {
         return Math.max(0, Math.min(max, v));
-    }
-
-    /**
-     * Chessboard distance of each region pixel to the nearest known pixel of the region, capped at {@code cap}
-     * (two-pass chamfer transform). Pixels outside the region count as unknown: a region's crop only touches its own
-     * holes at the image border, where there is nothing to blend with.
-     */
-    private static byte[] edgeDistance(HoleMask holes, Region region, int cap) {
-        int w = region.width();
-        int h = region.height();
-        byte[] d = new byte[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                d[y * w + x] = (byte) (holes.isHole(region.x() + x, region.y() + y) ? cap : 0);
-            }
-        }
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                relax(d, w, h, x, y, -1, 0);
-                relax(d, w, h, x, y, -1, -1);
-                relax(d, w, h, x, y, 0, -1);
-                relax(d, w, h, x, y, 1, -1);
-            }
-        }
-        for (int y = h - 1; y >= 0; y--) {
-            for (int x = w - 1; x >= 0; x--) {
-                relax(d, w, h, x, y, 1, 0);
-                relax(d, w, h, x, y, 1, 1);
-                relax(d, w, h, x, y, 0, 1);
-                relax(d, w, h, x, y, -1, 1);
-            }
-        }
-        return d;
-    }
-
-    private static void relax(byte[] d, int w, int h, int x, int y, int dx, int dy) {
-        int nx = x + dx;
-        int ny = y + dy;
-        if (nx < 0 || ny < 0 || nx >= w || ny >= h) {
-            return;
-        }
-        int i = y * w + x;
-        int candidate = d[ny * w + nx] + 1;
-        if (candidate < d[i]) {
-            d[i] = (byte) candidate;
-        }
     }
 }

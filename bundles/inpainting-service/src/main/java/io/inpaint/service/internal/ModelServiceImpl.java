@@ -274,7 +274,6 @@ public class ModelServiceImpl implements InpaintingService {
                     .dilation(o.getDilation())
                     .maxSide(o.getMaxSide())
                     .contextMargin(o.getContextMargin())
-                    .feather(o.getFeather())
                     .flow(o.isFlow())
                     .build();
         } catch (InvalidInputException e) {

@@ -30,7 +30,7 @@ import io.inpaint.api.InpaintingOptions;
  * {@value #PROP_MASK}, repository paths, required; optional {@value #PROP_RENDITION}, the rendition's name without
  * extension (the result's extension is appended; default {@code inpainted-<millis>}), and the options named as the
  * servlets' request parameters: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
- * {@code feather}, {@code jpegQuality} (numbers), {@code maskMode} ({@code auto}, {@code luminance}, {@code alpha}),
+ * {@code jpegQuality} (numbers), {@code maskMode} ({@code auto}, {@code luminance}, {@code alpha}),
  * {@code keepMetadata} (boolean).
  */
 @Component(service = JobExecutor.class, property = JobExecutor.PROPERTY_TOPICS + "=" + IngestJobExecutor.TOPIC)

@@ -203,7 +203,7 @@ public class InpaintSupport {
 
     /**
      * Options from request parameters: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
-     * {@code feather}, {@code maskMode} (auto, luminance, alpha), {@code jpegQuality}, {@code keepMetadata},
+     * {@code maskMode} (auto, luminance, alpha), {@code jpegQuality}, {@code keepMetadata},
      * {@code flow}. Ranges are checked by the service.
      */
     static InpaintingOptions options(SlingHttpServletRequest request) throws HttpError {
@@ -236,9 +236,6 @@ public class InpaintSupport {
         }
         if ((v = number(value, "contextMargin")) != null) {
             b.contextMargin(v);
-        }
-        if ((v = number(value, "feather")) != null) {
-            b.feather(v);
         }
         if ((v = number(value, "jpegQuality")) != null) {
             b.jpegQuality(v);
