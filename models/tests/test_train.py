@@ -35,6 +35,8 @@ def tiny_settings(image_dir):
         "model.cnum": 4, "model.critic_cnum": 4, "model.local_size": 32,
         "optim.critic_steps": 1, "train.batch": 2, "train.samples": 2, "train.log_every": 1,
         "train.sample_every": 1, "train.checkpoint_every": 1, "device.device": "cpu",
+        # one thread: a second one only waits for the first on a busy 2-core machine; fp32 without the bf16 probe
+        "device.threads": 1, "device.amp": "false",
     }
     args = []
     for key, value in values.items():

@@ -9,6 +9,7 @@ deepfill-v1.safetensors (F16) + model.json.
 import argparse
 import contextlib
 import copy
+import functools
 import csv
 import json
 import math
@@ -99,6 +100,7 @@ def cpu_has_bf16():
     return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
+@functools.lru_cache(maxsize=None)  # once per process: a round's phases share the answer
 def bf16_is_faster(channels_last, pairs=6):
     """Time a small generator step in fp32 and in bf16 on this CPU. Native bf16 is not enough: bf16 steps were
     2x faster than fp32 on an AMD EPYC with AVX-512 BF16, and 15 % slower on an Intel Xeon that has it too.
