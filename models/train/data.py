@@ -105,6 +105,21 @@ def random_mask(h, w, cfg, rng):
     return mask, bounding_box(mask)
 
 
+def open_pack(packed):
+    """(memory-mapped array, JPEG record offsets or None for raw crops, crop count) of a packed file."""
+    array = np.load(packed, mmap_mode="r")
+    if array.ndim == 4:
+        offsets, count = None, array.shape[0]
+    elif array.ndim == 1:
+        offsets = jpeg_offsets(array)
+        count = len(offsets)
+    else:
+        raise ValueError(f"{packed}: expected (N,S,S,3) crops or 1-D JPEG records, got {array.shape}")
+    if count == 0:
+        raise ValueError(f"{packed}: no crops")
+    return array, offsets, count
+
+
 def jpeg_offsets(records):
     """Start and end of each JPEG in a packed 1-D record array."""
     offsets, pos = [], 0
@@ -129,17 +144,7 @@ class CropDataset(Dataset):
         self.packed = data_cfg.get("packed") or None
         self._array = None
         if self.packed:
-            array = np.load(self.packed, mmap_mode="r")
-            if array.ndim == 4:
-                self.offsets = None
-                self.count = array.shape[0]
-            elif array.ndim == 1:
-                self.offsets = jpeg_offsets(array)
-                self.count = len(self.offsets)
-            else:
-                raise ValueError(f"{self.packed}: expected (N,S,S,3) crops or 1-D JPEG records, got {array.shape}")
-            if self.count == 0:
-                raise ValueError(f"{self.packed}: no crops")
+            _, self.offsets, self.count = open_pack(self.packed)
         else:
             self.files = list_images(data_cfg["dir"])
             self.count = len(self.files)

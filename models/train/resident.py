@@ -17,14 +17,9 @@ from . import data
 
 def decode_pack(packed):
     """(N, S, S, 3) uint8 array of every crop in a packed file."""
-    array = np.load(packed, mmap_mode="r")
-    if array.ndim == 4:
+    array, offsets, _ = data.open_pack(packed)
+    if offsets is None:
         return np.array(array)  # a writable copy in memory, not the read-only map
-    if array.ndim != 1:
-        raise ValueError(f"{packed}: expected (N,S,S,3) crops or 1-D JPEG records, got {array.shape}")
-    offsets = data.jpeg_offsets(array)
-    if len(offsets) == 0:
-        raise ValueError(f"{packed}: no crops")
 
     def decode(span):
         with Image.open(io.BytesIO(array[span[0]:span[1]].tobytes())) as img:

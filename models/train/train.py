@@ -445,7 +445,10 @@ class Trainer:
         return images_per_s
 
     def snapshot(self):
-        """In-memory copy of what a step changes, taken at every log point, to step back to if a loss goes NaN."""
+        """In-memory copy of what a step changes, taken at every log point, to step back to if a loss goes NaN
+        under bf16 (only then: in fp32 there is nothing to fall back to)."""
+        if not self.rt.amp:
+            return
         self.good = copy.deepcopy({
             "step": self.step, "images": self.images, "generator": self.gen.state_dict(),
             "global_critic": self.gcrit.state_dict(), "local_critic": self.lcrit.state_dict(),
