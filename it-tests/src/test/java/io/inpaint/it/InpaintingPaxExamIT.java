@@ -42,6 +42,7 @@ import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ServiceStatus;
+import io.inpaint.api.ingest.IngestJob;
 
 /**
  * The four bundles in a Sling quickstart (Oak segment-tar): the model service itself, the plain endpoint over HTTP,
@@ -51,7 +52,6 @@ import io.inpaint.api.ServiceStatus;
 @ExamReactorStrategy(PerClass.class)
 public class InpaintingPaxExamIT extends TestSupport {
 
-    private static final String TOPIC = "io/inpaint/ingest";
     private static final String INBOX = "/content/dam/inpaint-inbox";
 
     @Inject
@@ -105,7 +105,7 @@ public class InpaintingPaxExamIT extends TestSupport {
                         .asOption(),
                 factoryConfiguration("org.apache.sling.event.jobs.QueueConfiguration")
                         .put("queue.name", "Inpaint ingestion")
-                        .put("queue.topics", new String[] {TOPIC})
+                        .put("queue.topics", new String[] {IngestJob.TOPIC})
                         .put("queue.type", "ORDERED")
                         .put("queue.maxparallel", 1.0)
                         .put("queue.retries", 3)
@@ -241,7 +241,7 @@ public class InpaintingPaxExamIT extends TestSupport {
         Collection<Job> jobs = new ArrayList<>();
         for (JobManager.QueryType type : new JobManager.QueryType[] {JobManager.QueryType.ALL,
             JobManager.QueryType.HISTORY}) {
-            jobs.addAll(jobManager.findJobs(type, TOPIC, 10, Map.of("image", image)));
+            jobs.addAll(jobManager.findJobs(type, IngestJob.TOPIC, 10, Map.of(IngestJob.IMAGE, image)));
         }
         return jobs;
     }
@@ -249,7 +249,8 @@ public class InpaintingPaxExamIT extends TestSupport {
     private Job awaitSucceeded(String image) throws InterruptedException {
         long end = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < end) {
-            for (Job job : jobManager.findJobs(JobManager.QueryType.HISTORY, TOPIC, 5, Map.of("image", image))) {
+            for (Job job : jobManager.findJobs(JobManager.QueryType.HISTORY, IngestJob.TOPIC, 5,
+                    Map.of(IngestJob.IMAGE, image))) {
                 if (job.getJobState() == Job.JobState.SUCCEEDED) {
                     return job;
                 }

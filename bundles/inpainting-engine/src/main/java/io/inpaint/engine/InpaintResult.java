@@ -1,5 +1,7 @@
 package io.inpaint.engine;
 
+import io.inpaint.api.InpaintingOptions;
+
 import java.awt.image.BufferedImage;
 import java.util.Optional;
 
@@ -24,7 +26,7 @@ public final class InpaintResult {
         return image;
     }
 
-    /** The attention-offset picture (the input's size), when {@link InpaintOptions#flow()} asked for it. */
+    /** The attention-offset picture (the input's size), when {@link InpaintingOptions#flow()} asked for it. */
     public Optional<BufferedImage> flow() {
         return Optional.ofNullable(flow);
     }

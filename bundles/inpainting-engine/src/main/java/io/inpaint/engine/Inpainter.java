@@ -1,5 +1,7 @@
 package io.inpaint.engine;
 
+import io.inpaint.api.InpaintingOptions;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -56,10 +58,10 @@ public final class Inpainter implements AutoCloseable {
      * Fills the hole the mask marks.
      *
      * @param image any picture ImageIO produces; alpha is dropped from the result
-     * @param mask  the same size as {@code image}; see {@link InpaintOptions.MaskMode} for what marks the hole
+     * @param mask  the same size as {@code image}; see {@link InpaintingOptions.MaskMode} for what marks the hole
      * @throws InvalidInputException when the sizes differ or the mask marks no hole
      */
-    public InpaintResult inpaint(BufferedImage image, BufferedImage mask, InpaintOptions options) {
+    public InpaintResult inpaint(BufferedImage image, BufferedImage mask, InpaintingOptions options) {
         if (image == null || mask == null) {
             throw new InvalidInputException(image == null ? "no image given" : "no mask given");
         }
@@ -70,17 +72,17 @@ public final class Inpainter implements AutoCloseable {
                     + " but the image is " + w + "x" + h + "; they must have the same size");
         }
         checkOpen();
-        HoleMask holes = HoleMask.threshold(mask, options.maskMode(), options.threshold());
+        HoleMask holes = HoleMask.threshold(mask, options.getMaskMode(), options.getThreshold());
         if (holes.count() == 0) {
-            throw new InvalidInputException("the mask marks no hole pixels (mask mode " + options.maskMode()
-                    + ", threshold " + options.threshold() + "): paint the hole white on black,"
+            throw new InvalidInputException("the mask marks no hole pixels (mask mode " + options.getMaskMode()
+                    + ", threshold " + options.getThreshold() + "): paint the hole white on black,"
                     + " or opaque on a transparent mask");
         }
-        holes = holes.dilate(options.dilation());
-        List<Region> regions = RegionPlanner.plan(holes, options.maxSide(), options.contextMargin());
+        holes = holes.dilate(options.getDilation());
+        List<Region> regions = RegionPlanner.plan(holes, options.getMaxSide(), options.getContextMargin());
         BufferedImage result = rgbCopy(image);
         int[] pixels = ((DataBufferInt) result.getRaster().getDataBuffer()).getData();
-        FlowPicture flow = options.flow() ? new FlowPicture(w, h) : null;
+        FlowPicture flow = options.isFlow() ? new FlowPicture(w, h) : null;
         long inferenceNanos = 0;
         try (NDManager manager = model.newManager()) {
             for (Region region : regions) {
@@ -110,7 +112,7 @@ public final class Inpainter implements AutoCloseable {
     }
 
     /** Reads both files with {@link #readImage(Path)} and fills the hole. */
-    public InpaintResult inpaint(Path image, Path mask, InpaintOptions options) {
+    public InpaintResult inpaint(Path image, Path mask, InpaintingOptions options) {
         return inpaint(readImage(image), readImage(mask), options);
     }
 

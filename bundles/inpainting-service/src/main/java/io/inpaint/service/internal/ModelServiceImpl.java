@@ -17,11 +17,11 @@ import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.RenditionName;
 import io.inpaint.api.ModelUnavailableException;
 import io.inpaint.api.RequestTimeoutException;
 import io.inpaint.api.ServiceBusyException;
 import io.inpaint.api.ServiceStatus;
-import io.inpaint.engine.InpaintOptions;
 import io.inpaint.engine.InpaintResult;
 import io.inpaint.engine.InvalidInputException;
 import io.inpaint.engine.ModelDescriptor;
@@ -176,7 +176,6 @@ public class ModelServiceImpl implements InpaintingService {
         InpaintingOptions opts = options == null ? InpaintingOptions.defaults() : options;
         Config cfg = config;
         try {
-            InpaintOptions engineOptions = engineOptions(opts);
             if (model.get() == null) {
                 throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
             }
@@ -193,7 +192,7 @@ public class ModelServiceImpl implements InpaintingService {
                         + holes.image().getHeight() + " but the image is " + picture.image().getWidth() + "x"
                         + picture.image().getHeight() + "; they must have the same size");
             }
-            InpaintResult filled = runOnModel(picture, holes, engineOptions, cfg.request_timeout_ms());
+            InpaintResult filled = runOnModel(picture, holes, opts, cfg.request_timeout_ms());
             InpaintingResult result = encode(image, picture, filled, opts, start);
             completed.incrementAndGet();
             lastInferenceMillis.set(filled.inferenceMillis());
@@ -226,7 +225,7 @@ public class ModelServiceImpl implements InpaintingService {
     }
 
     /** Queues the model work; the current model is taken when the work starts, so a swap never fails it. */
-    private InpaintResult runOnModel(ImageCodec.Decoded picture, ImageCodec.Decoded holes, InpaintOptions options,
+    private InpaintResult runOnModel(ImageCodec.Decoded picture, ImageCodec.Decoded holes, InpaintingOptions options,
             long timeoutMillis) throws InpaintingException {
         while (true) {
             InferenceQueue q = queue;
@@ -263,24 +262,6 @@ public class ModelServiceImpl implements InpaintingService {
         }
     }
 
-    private static InpaintOptions engineOptions(InpaintingOptions o) throws InvalidRequestException {
-        if (o.getJpegQuality() < 1 || o.getJpegQuality() > 100) {
-            throw new InvalidRequestException("jpeg quality must be in 1..100, got " + o.getJpegQuality());
-        }
-        try {
-            return InpaintOptions.builder()
-                    .maskMode(InpaintOptions.MaskMode.valueOf(o.getMaskMode().name()))
-                    .threshold(o.getThreshold())
-                    .dilation(o.getDilation())
-                    .maxSide(o.getMaxSide())
-                    .contextMargin(o.getContextMargin())
-                    .flow(o.isFlow())
-                    .build();
-        } catch (InvalidInputException e) {
-            throw new InvalidRequestException(e.getMessage(), e);
-        }
-    }
-
     private static InpaintingResult encode(byte[] original, ImageCodec.Decoded picture, InpaintResult filled,
             InpaintingOptions opts, long start) {
         String format = ImageCodec.outputFormat(opts.getOutputFormat(), picture.format());
@@ -302,7 +283,10 @@ public class ModelServiceImpl implements InpaintingService {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
         if (renditionName != null) {
-            checkRenditionName(renditionName);
+            RenditionName.check(renditionName, "the rendition name");
+            if (renditionName.equalsIgnoreCase(ORIGINAL_RENDITION)) {
+                throw new InvalidRequestException("the original rendition is never overwritten; choose another name");
+            }
         }
         String path = source.getPath();
         byte[] original = read(source, true);
@@ -320,17 +304,6 @@ public class ModelServiceImpl implements InpaintingService {
             return new AssetInpaintingResult(location, name, result);
         } catch (IOException e) {
             throw new InpaintingException("cannot store rendition " + name + " of " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkRenditionName(String name) throws InvalidRequestException {
-        String n = name.trim();
-        if (n.isEmpty() || n.equals(".") || n.equals("..") || !n.equals(name) || n.matches(".*[/:\\[\\]|*\\\\].*")) {
-            throw new InvalidRequestException("\"" + name + "\" is not a valid rendition name: use a plain name"
-                    + " without / : [ ] | * \\ or surrounding spaces");
-        }
-        if (n.equalsIgnoreCase(ORIGINAL_RENDITION)) {
-            throw new InvalidRequestException("the original rendition is never overwritten; choose another name");
         }
     }
 

@@ -20,6 +20,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.inpaint.api.ingest.IngestJob;
+
 /**
  * The ingestion trigger. Convention: an image {@code <name>.<ext>} and its mask {@code <name>.mask.png} in a watched
  * folder (in either order, as files or DAM assets). Once both are there, one ingestion job is queued for the pair;
@@ -58,8 +60,6 @@ public class InboxListener implements ResourceChangeListener, Runnable {
 
     static final String DEFAULT_INBOX = "/content/dam/inpaint-inbox";
     static final long DEFAULT_PERIOD_SECONDS = 300;
-
-    static final String MASK_SUFFIX = ".mask.png";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxListener.class);
 
@@ -147,7 +147,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
         if (folder == null) {
             return;
         }
-        if (file.getName().endsWith(MASK_SUFFIX)) {
+        if (IngestJob.isMaskName(file.getName())) {
             for (Resource sibling : folder.getChildren()) {
                 if (file.getPath().equals(pathOf(maskOf(sibling)))) {
                     enqueue(resolver, Asset.of(sibling), Asset.of(file));
@@ -166,11 +166,11 @@ public class InboxListener implements ResourceChangeListener, Runnable {
         String name = image.getName();
         int dot = name.lastIndexOf('.');
         Resource folder = image.getParent();
-        if (dot <= 0 || folder == null || name.endsWith(MASK_SUFFIX) || Asset.isResultName(name)
+        if (dot <= 0 || folder == null || IngestJob.isMaskName(name) || Asset.isResultName(name)
                 || Asset.of(image) == null) {
             return null;
         }
-        Resource mask = folder.getChild(name.substring(0, dot) + MASK_SUFFIX);
+        Resource mask = folder.getChild(IngestJob.maskName(name));
         return mask != null && Asset.of(mask) != null ? mask : null;
     }
 

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 
 import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.RenditionName;
+import io.inpaint.api.ingest.IngestJob;
 
 /**
  * The ingestion step: inpaints one image with its mask and stores the result as a rendition, as the service user
@@ -26,23 +29,12 @@ import io.inpaint.api.InpaintingOptions;
  * image already has a rendition written after both files succeeds without writing another (a retry of an attempt
  * that committed before the instance died).
  *
- * <p>Job properties (the contract with the inbox trigger and the AEM workflow step): {@value #PROP_IMAGE} and
- * {@value #PROP_MASK}, repository paths, required; optional {@value #PROP_RENDITION}, the rendition's name without
- * extension (the result's extension is appended; default {@code inpainted-<millis>}), and the options named as the
- * servlets' request parameters: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
- * {@code jpegQuality} (numbers), {@code maskMode} ({@code auto}, {@code luminance}, {@code alpha}),
- * {@code keepMetadata} (boolean).
+ * <p>The job's topic and properties, shared with the inbox trigger and the AEM workflow step, are {@link IngestJob}.
  */
-@Component(service = JobExecutor.class, property = JobExecutor.PROPERTY_TOPICS + "=" + IngestJobExecutor.TOPIC)
+@Component(service = JobExecutor.class, property = JobExecutor.PROPERTY_TOPICS + "=" + IngestJob.TOPIC)
 public class IngestJobExecutor implements JobExecutor {
 
-    /** The job topic; its queue is configured in the feature (ordered, one at a time, retries). */
-    public static final String TOPIC = "io/inpaint/ingest";
-
     static final String SUBSERVICE = "ingest";
-    static final String PROP_IMAGE = "image";
-    static final String PROP_MASK = "mask";
-    static final String PROP_RENDITION = "rendition";
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestJobExecutor.class);
 
@@ -54,12 +46,12 @@ public class IngestJobExecutor implements JobExecutor {
 
     @Override
     public JobExecutionResult process(Job job, JobExecutionContext context) {
-        String imagePath = job.getProperty(PROP_IMAGE, String.class);
-        String maskPath = job.getProperty(PROP_MASK, String.class);
-        String rendition = job.getProperty(PROP_RENDITION, String.class);
+        String imagePath = job.getProperty(IngestJob.IMAGE, String.class);
+        String maskPath = job.getProperty(IngestJob.MASK, String.class);
+        String rendition = job.getProperty(IngestJob.RENDITION, String.class);
         if (imagePath == null || maskPath == null) {
             // Sling's resolver throws on a null path, which would fail the job and retry what can never work
-            return cancel(context, job, "the job has no " + (imagePath == null ? PROP_IMAGE : PROP_MASK) + " path");
+            return cancel(context, job, "the job has no " + (imagePath == null ? IngestJob.IMAGE : IngestJob.MASK) + " path");
         }
         try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
                 Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
@@ -68,7 +60,7 @@ public class IngestJobExecutor implements JobExecutor {
             if (image == null || mask == null) {
                 return cancel(context, job, (image == null ? imagePath : maskPath) + " is gone or not a file");
             }
-            if (rendition != null && !isPlainName(rendition)) {
+            if (rendition != null && !RenditionName.isPlain(rendition)) {
                 return cancel(context, job, "the rendition name '" + rendition + "' is not a plain node name");
             }
             // a retry after a crash that came after the commit: the rendition is there, do not write a second
@@ -79,13 +71,15 @@ public class IngestJobExecutor implements JobExecutor {
                         done);
                 return context.result().message(done).succeeded();
             }
-            InpaintingOptions options = options(properties(job));
+            InpaintingOptions options = IngestJob.options(properties(job));
             byte[] maskData = support.read(mask.openOriginal(), "mask " + maskPath);
             AssetInpaintingResult result = support.inpaint(image, null, maskData, options, rendition);
             resolver.commit();
             LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), imagePath, result.getLocation(),
                     result.getResult().getTotalMillis());
             return context.result().message(result.getLocation()).succeeded();
+        } catch (InvalidRequestException e) {
+            return cancel(context, job, e.getMessage());
         } catch (HttpError e) {
             if (e.status() == 400 || e.status() == 404 || e.status() == 413) {
                 return cancel(context, job, e.getMessage());
@@ -100,29 +94,12 @@ public class IngestJobExecutor implements JobExecutor {
         }
     }
 
-    /** A name that cannot leave the renditions folder nor clash with JCR syntax. */
-    static boolean isPlainName(String name) {
-        return !name.isBlank() && !name.startsWith(".")
-                && name.chars().noneMatch(c -> c < ' ' || "/:[]|*\\\"'".indexOf(c) >= 0);
-    }
-
     private static Map<String, Object> properties(Job job) {
         Map<String, Object> map = new HashMap<>();
         for (String name : job.getPropertyNames()) {
             map.put(name, job.getProperty(name));
         }
         return map;
-    }
-
-    /**
-     * The options in the job; the service checks their ranges (a bad one cancels the job with its name). Values are
-     * read through their text, so that numbers a persisted job gives back as Long, or text, still count.
-     */
-    static InpaintingOptions options(Map<String, Object> job) throws HttpError {
-        return InpaintSupport.options(name -> {
-            Object value = job.get(name);
-            return value == null ? null : value.toString();
-        }).build();
     }
 
     private static JobExecutionResult cancel(JobExecutionContext context, Job job, String why) {

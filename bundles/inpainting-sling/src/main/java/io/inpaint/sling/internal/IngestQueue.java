@@ -14,6 +14,8 @@ import org.apache.sling.event.jobs.JobManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.inpaint.api.ingest.IngestJob;
+
 /**
  * Queues ingestion jobs so that one version of an image and mask pair gets one job, whoever asks (the change
  * listener, the periodic reconciliation) and on however many instances share the repository.
@@ -55,7 +57,7 @@ final class IngestQueue {
         String version = image.lastModified() + "|" + mask.path() + "@" + mask.lastModified();
         String path = CLAIMS + image.path();
         if (claimed(resolver.getResource(path), version) || !jobManager.findJobs(JobManager.QueryType.ALL,
-                IngestJobExecutor.TOPIC, 1, Map.of(IngestJobExecutor.PROP_IMAGE, image.path())).isEmpty()) {
+                IngestJob.TOPIC, 1, Map.of(IngestJob.IMAGE, image.path())).isEmpty()) {
             return false;
         }
         Resource claim = ResourceUtil.getOrCreateResource(resolver, path,
@@ -73,8 +75,8 @@ final class IngestQueue {
         properties.remove(JOB);
         resolver.commit();
 
-        Job added = jobManager.addJob(IngestJobExecutor.TOPIC,
-                Map.of(IngestJobExecutor.PROP_IMAGE, image.path(), IngestJobExecutor.PROP_MASK, mask.path()));
+        Job added = jobManager.addJob(IngestJob.TOPIC,
+                Map.of(IngestJob.IMAGE, image.path(), IngestJob.MASK, mask.path()));
         if (added == null) {
             // the claim stays without a job: it is taken over once it is abandoned
             LOG.warn("the job manager refused a job for {}; retried by a later reconciliation", image.path());

@@ -3,7 +3,6 @@ package io.inpaint.sling.internal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 import java.util.function.Function;
 
 import org.apache.sling.api.SlingHttpServletRequest;
@@ -22,6 +21,7 @@ import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InvalidRequestException;
 
 /**
  * The limits and request parsing the servlets and the ingestion job share, so that every entry point refuses the
@@ -201,13 +201,14 @@ public class InpaintSupport {
         }
     }
 
-    /**
-     * Options from request parameters: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
-     * {@code maskMode} (auto, luminance, alpha), {@code jpegQuality}, {@code keepMetadata},
-     * {@code flow}. Ranges are checked by the service.
-     */
+    /** Options from request parameters, named and checked as {@link InpaintingOptions#parse} says, and {@code flow}. */
     static InpaintingOptions options(SlingHttpServletRequest request) throws HttpError {
-        return options(parameters(request)).flow(flag(request, "flow")).build();
+        try {
+            InpaintingOptions.Builder b = InpaintingOptions.parse(parameters(request));
+            return b.flow(flag(request, InpaintingOptions.FLOW)).build();
+        } catch (InvalidRequestException e) {
+            throw HttpError.of(e);
+        }
     }
 
     /** The request's parameters by name as text; null when absent or blank. */
@@ -218,73 +219,12 @@ public class InpaintSupport {
         };
     }
 
-    /**
-     * The options every trigger shares (all but {@code flow}), each looked up by name as text; null when absent.
-     * One reader for request parameters and job properties, so both accept and refuse the same values.
-     */
-    static InpaintingOptions.Builder options(Function<String, String> value) throws HttpError {
-        InpaintingOptions.Builder b = InpaintingOptions.builder();
-        Integer v;
-        if ((v = number(value, "threshold")) != null) {
-            b.threshold(v);
-        }
-        if ((v = number(value, "dilate")) != null) {
-            b.dilation(v);
-        }
-        if ((v = number(value, "maxSide")) != null) {
-            b.maxSide(v);
-        }
-        if ((v = number(value, "contextMargin")) != null) {
-            b.contextMargin(v);
-        }
-        if ((v = number(value, "jpegQuality")) != null) {
-            b.jpegQuality(v);
-        }
-        String mode = value.apply("maskMode");
-        if (mode != null) {
-            try {
-                b.maskMode(InpaintingOptions.MaskMode.valueOf(mode.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new HttpError(400, "maskMode must be auto, luminance or alpha, got '" + mode + "'");
-            }
-        }
-        Boolean keep = bool(value, "keepMetadata");
-        if (keep != null) {
-            b.keepMetadata(keep);
-        }
-        return b;
-    }
-
-    private static Integer number(Function<String, String> value, String name) throws HttpError {
-        String text = value.apply(name);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(text.trim());
-        } catch (NumberFormatException e) {
-            throw new HttpError(400, name + " must be a whole number, got '" + text + "'");
-        }
-    }
-
-    /** A boolean request parameter ({@code store}, {@code flow}): false when absent, else as {@link #bool}. */
+    /** A boolean request parameter ({@code store}, {@code flow}): false when absent, else by {@link InpaintingOptions#bool}. */
     static boolean flag(SlingHttpServletRequest request, String name) throws HttpError {
-        return Boolean.TRUE.equals(bool(parameters(request), name));
-    }
-
-    /**
-     * The one rule for boolean parameters and job properties: {@code true} or {@code false} in any case, null when
-     * absent; anything else is refused, never taken as false.
-     */
-    static Boolean bool(Function<String, String> value, String name) throws HttpError {
-        String text = value.apply(name);
-        if (text == null) {
-            return null;
+        try {
+            return Boolean.TRUE.equals(InpaintingOptions.bool(parameters(request).apply(name), name));
+        } catch (InvalidRequestException e) {
+            throw HttpError.of(e);
         }
-        String t = text.trim();
-        if (!"true".equalsIgnoreCase(t) && !"false".equalsIgnoreCase(t)) {
-            throw new HttpError(400, name + " must be true or false, got '" + text + "'");
-        }
-        return Boolean.valueOf(t);
     }
 }

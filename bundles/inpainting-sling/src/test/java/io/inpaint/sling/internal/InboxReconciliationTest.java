@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.inpaint.api.ingest.IngestJob;
+
 /**
  * Reconciliation of the inbox on an Oak repository in memory, with the job manager faked: pairs that arrived while
  * nothing listened get one job, pairs with a rendition or a waiting job get none, and the repository claim keeps
@@ -81,8 +83,8 @@ class InboxReconciliationTest {
         file(INBOX + "/waiting.jpg");
         file(INBOX + "/waiting.mask.png");
         // queued before claims existed, or by the workflow step
-        queued.add(Map.of(IngestJobExecutor.PROP_IMAGE, INBOX + "/waiting.jpg",
-                IngestJobExecutor.PROP_MASK, INBOX + "/waiting.mask.png"));
+        queued.add(Map.of(IngestJob.IMAGE, INBOX + "/waiting.jpg",
+                IngestJob.MASK, INBOX + "/waiting.mask.png"));
 
         instance().run();
         assertEquals(0, jobsAdded);
@@ -189,7 +191,7 @@ class InboxReconciliationTest {
 
     private List<String> pairs() {
         return queued.stream()
-                .map(job -> job.get(IngestJobExecutor.PROP_IMAGE) + "|" + job.get(IngestJobExecutor.PROP_MASK))
+                .map(job -> job.get(IngestJob.IMAGE) + "|" + job.get(IngestJob.MASK))
                 .sorted().collect(Collectors.toList());
     }
 
@@ -217,7 +219,7 @@ class InboxReconciliationTest {
             switch (m.getName()) {
                 case "findJobs":
                     assertEquals(JobManager.QueryType.ALL, a[0]);
-                    assertEquals(IngestJobExecutor.TOPIC, a[1]);
+                    assertEquals(IngestJob.TOPIC, a[1]);
                     @SuppressWarnings("unchecked")
                     Map<String, Object> template = ((Map<String, Object>[]) a[3])[0];
                     Collection<Job> found = new ArrayList<>();
@@ -229,7 +231,7 @@ class InboxReconciliationTest {
                     onFindJobs.run(); // after the look, before the caller acts on it
                     return found;
                 case "addJob":
-                    assertEquals(IngestJobExecutor.TOPIC, a[0]);
+                    assertEquals(IngestJob.TOPIC, a[0]);
                     @SuppressWarnings("unchecked")
                     Map<String, Object> properties = (Map<String, Object>) a[1];
                     queued.add(properties);
