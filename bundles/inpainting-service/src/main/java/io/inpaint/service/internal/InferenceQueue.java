@@ -1,10 +1,10 @@
 package io.inpaint.service.internal;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One bounded queue and one worker thread in front of a device. Callers block until their work has run; when the
- * queue is full they are refused at once, and work still waiting at its deadline is dropped without running.
+ * queue is full they are refused at once, and work still waiting at its deadline is dropped without running. The
+ * capacity can change at any time: work already queued stays, and new work is taken against the new capacity.
  */
 final class InferenceQueue {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceQueue.class);
@@ -28,8 +29,8 @@ final class InferenceQueue {
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
 
-    private final BlockingQueue<Job<?>> queue;
-    private final int capacity;
+    private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
+    private volatile int capacity;
     private final Thread worker;
     private volatile boolean open = true;
 
@@ -43,7 +44,6 @@ final class InferenceQueue {
      */
     InferenceQueue(int capacity, String threadName, ClassLoader contextClassLoader) {
         this.capacity = capacity;
-        this.queue = new ArrayBlockingQueue<>(capacity);
         this.worker = new Thread(this::work, threadName);
         worker.setDaemon(true);
         worker.setContextClassLoader(contextClassLoader);
@@ -56,20 +56,21 @@ final class InferenceQueue {
      * @param timeoutMillis how long the work may wait in the queue; once it runs, it runs to the end
      * @throws ServiceBusyException refused at once, see {@link #refusal}
      * @throws RequestTimeoutException the work waited too long and was dropped
-     * @throws RetiredException the queue takes no more work
-     * @throws ModelUnavailableException the queue was closed before the work ran
+     * @throws ModelUnavailableException the queue was closed, before the work was offered or before it ran
      */
     <T> T run(Callable<T> work, long timeoutMillis) throws InpaintingException {
         Job<T> job = new Job<>(work);
-        // with the lock, no work enters once retire() or close() has run, so the worker never leaves any behind
+        // with the lock, no work enters once close() has run, so the worker never leaves any behind, and two
+        // callers never both take the last place
         synchronized (offerLock) {
             if (!open) {
-                throw new RetiredException();
+                throw new ModelUnavailableException("the inpainting service is stopping");
             }
             ServiceBusyException busy = refusal(timeoutMillis);
-            if (busy != null || !queue.offer(job)) {
-                throw busy != null ? busy : full();
+            if (busy != null) {
+                throw busy;
             }
+            queue.add(job);
         }
         boolean interrupted = false;
         try {
@@ -126,7 +127,7 @@ final class InferenceQueue {
      * decoding, so that an overloaded service refuses quickly and cheaply.
      */
     ServiceBusyException refusal(long timeoutMillis) {
-        if (queue.remainingCapacity() == 0) {
+        if (queue.size() >= capacity) {
             return full();
         }
         long ahead = queue.size() + inFlight.get();
@@ -173,18 +174,18 @@ final class InferenceQueue {
         }
     }
 
-    /** Refuses new work; the worker runs what is queued, then ends. */
-    void retire() {
-        synchronized (offerLock) {
-            open = false;
-        }
+    /** How many requests may wait from now on; requests already waiting beyond it still run. */
+    void capacity(int capacity) {
+        this.capacity = capacity;
     }
 
     /**
      * Refuses new work, fails what is still queued and waits up to {@code waitMillis} for the running work.
      */
     void close(long waitMillis) {
-        retire();
+        synchronized (offerLock) {
+            open = false;
+        }
         Job<?> job;
         while ((job = queue.poll()) != null) {
             if (job.state.compareAndSet(QUEUED, CANCELLED)) {
@@ -211,15 +212,6 @@ final class InferenceQueue {
 
     int inFlight() {
         return inFlight.get();
-    }
-
-    /** This queue was retired and takes no more work; the caller may use its replacement. */
-    static final class RetiredException extends ModelUnavailableException {
-        private static final long serialVersionUID = 1L;
-
-        RetiredException() {
-            super("the inpainting service is stopping");
-        }
     }
 
     private static final class Job<T> {

@@ -103,17 +103,12 @@ public class ModelServiceImpl implements InpaintingService {
         load(config);
     }
 
-    /** Applies limits at once; a new queue size gets a new queue, a new model is swapped in once loaded. */
+    /** Applies limits and the queue size at once; a new model is swapped in once loaded. */
     @Modified
     void modified(Config newConfig) {
         Config old = config;
         config = check(newConfig);
-        if (newConfig.queue_capacity() != old.queue_capacity()) {
-            InferenceQueue previous = queue;
-            queue = new InferenceQueue(newConfig.queue_capacity(), WORKER_NAME, classLoader);
-            // requests already queued still run, on the old worker
-            previous.retire();
-        }
+        queue.capacity(newConfig.queue_capacity());
         if (model.get() == null || !sameModel(old, newConfig)) {
             load(newConfig);
         }
@@ -179,8 +174,7 @@ public class ModelServiceImpl implements InpaintingService {
             if (model.get() == null) {
                 throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
             }
-            InferenceQueue q = queue;
-            ServiceBusyException busy = q.refusal(cfg.request_timeout_ms());
+            ServiceBusyException busy = queue.refusal(cfg.request_timeout_ms());
             if (busy != null) {
                 throw busy;
             }
@@ -227,26 +221,16 @@ public class ModelServiceImpl implements InpaintingService {
     /** Queues the model work; the current model is taken when the work starts, so a swap never fails it. */
     private InpaintResult runOnModel(ImageCodec.Decoded picture, ImageCodec.Decoded holes, InpaintingOptions options,
             long timeoutMillis) throws InpaintingException {
-        while (true) {
-            InferenceQueue q = queue;
+        return queue.run(() -> {
+            ModelHandle handle = acquireModel();
             try {
-                return q.run(() -> {
-                    ModelHandle handle = acquireModel();
-                    try {
-                        return handle.inpainter().inpaint(picture.image(), holes.image(), options);
-                    } catch (InvalidInputException e) {
-                        throw new InvalidRequestException(e.getMessage(), e);
-                    } finally {
-                        handle.release();
-                    }
-                }, timeoutMillis);
-            } catch (InferenceQueue.RetiredException e) {
-                if (queue == q) {
-                    throw e;
-                }
-                // the queue was replaced by a configuration change between reading it and queueing: use the new one
+                return handle.inpainter().inpaint(picture.image(), holes.image(), options);
+            } catch (InvalidInputException e) {
+                throw new InvalidRequestException(e.getMessage(), e);
+            } finally {
+                handle.release();
             }
-        }
+        }, timeoutMillis);
     }
 
     private ModelHandle acquireModel() throws ModelUnavailableException {

@@ -114,18 +114,31 @@ class InferenceQueueTest {
     }
 
     @Test
-    void retiredQueueRunsWhatItHoldsButTakesNoMore() throws Exception {
+    void smallerCapacityRunsWhatItHoldsButTakesNoMore() throws Exception {
         queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
         Future<String> first = blockWorker(60_000);
         Future<String> waiting = callers.submit(() -> queue.run(() -> "queued", 60_000));
         while (queue.length() < 1) {
             Thread.sleep(5);
         }
-        queue.retire();
-        assertThrows(InferenceQueue.RetiredException.class, () -> queue.run(() -> "new", 60_000));
+        queue.capacity(1);
+        assertEquals(1, queue.capacity());
+        assertThrows(ServiceBusyException.class, () -> queue.run(() -> "new", 60_000));
         release.countDown();
         assertEquals("first", first.get(5, TimeUnit.SECONDS));
         assertEquals("queued", waiting.get(5, TimeUnit.SECONDS));
+        // a larger one takes more at once
+        queue.capacity(3);
+        assertEquals("next", queue.run(() -> "next", 5_000));
+    }
+
+    @Test
+    void closedQueueTakesNoMore() {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        queue.close(5_000);
+        ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
+                () -> queue.run(() -> "new", 60_000));
+        assertEquals("the inpainting service is stopping", e.getMessage());
     }
 
     @Test

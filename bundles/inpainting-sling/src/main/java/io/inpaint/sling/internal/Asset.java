@@ -16,6 +16,7 @@ import org.apache.sling.api.resource.ResourceResolver;
 import org.apache.sling.api.resource.ResourceUtil;
 
 import io.inpaint.api.AssetTarget;
+import io.inpaint.api.InputNotFoundException;
 
 /**
  * An image in the repository, as the plugin sees it, and where its inpainted renditions go:
@@ -81,10 +82,10 @@ final class Asset {
         return date == null ? 0 : date.getTimeInMillis();
     }
 
-    InputStream openOriginal() throws HttpError {
+    InputStream openOriginal() throws InputNotFoundException {
         InputStream in = original.adaptTo(InputStream.class);
         if (in == null) {
-            throw new HttpError(404, "the asset " + path() + " has no binary");
+            throw new InputNotFoundException("the asset " + path() + " has no binary");
         }
         return in;
     }

@@ -19,6 +19,9 @@ import org.osgi.service.component.annotations.Reference;
 import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InputNotFoundException;
+import io.inpaint.api.InvalidRequestException;
 
 /**
  * Inpainting on an asset or file in the repository:
@@ -120,6 +123,9 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
         } catch (HttpError e) {
             resolver.revert();
             Json.sendError(response, e);
+        } catch (InpaintingException e) {
+            resolver.revert();
+            Json.sendError(response, HttpError.of(e));
         } catch (PersistenceException e) {
             resolver.revert();
             Json.sendError(response, new HttpError(500, "cannot save the rendition: " + e.getMessage()));
@@ -127,18 +133,18 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
     }
 
     /** The mask: an uploaded part {@code mask}, or the file or asset at {@code maskPath}. */
-    private byte[] mask(SlingHttpServletRequest request) throws HttpError {
+    private byte[] mask(SlingHttpServletRequest request) throws InpaintingException {
         byte[] uploaded = support.upload(request, "mask");
         if (uploaded != null) {
             return uploaded;
         }
         String maskPath = request.getParameter("maskPath");
         if (maskPath == null || maskPath.isBlank()) {
-            throw new HttpError(400, "no mask: upload it as part 'mask' or name it with 'maskPath'");
+            throw new InvalidRequestException("no mask: upload it as part 'mask' or name it with 'maskPath'");
         }
         Asset mask = Asset.of(request.getResourceResolver().getResource(maskPath));
         if (mask == null) {
-            throw new HttpError(404, "no mask file or asset at " + maskPath);
+            throw new InputNotFoundException("no mask file or asset at " + maskPath);
         }
         return support.read(mask.openOriginal(), "mask " + maskPath);
     }

@@ -13,6 +13,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InvalidRequestException;
 
 /**
  * The plain endpoint for scripts and other systems, which needs nothing in the repository:
@@ -65,11 +67,13 @@ public class EndpointServlet extends SlingAllMethodsServlet {
             byte[] image = support.upload(request, "image");
             byte[] mask = support.upload(request, "mask");
             if (image == null || mask == null) {
-                throw new HttpError(400, "POST multipart/form-data with the files 'image' and 'mask'");
+                throw new InvalidRequestException("POST multipart/form-data with the files 'image' and 'mask'");
             }
             Images.send(response, support.inpaint(image, mask, options), options.isFlow());
         } catch (HttpError e) {
             Json.sendError(response, e);
+        } catch (InpaintingException e) {
+            Json.sendError(response, HttpError.of(e));
         }
     }
 }

@@ -18,14 +18,15 @@ import org.slf4j.LoggerFactory;
 
 import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.InpaintingOptions;
-import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.InpaintingException;
 import io.inpaint.api.RenditionName;
 import io.inpaint.api.ingest.IngestJob;
 
 /**
  * The ingestion step: inpaints one image with its mask and stores the result as a rendition, as the service user
- * mapped to sub-service {@value #SUBSERVICE}. Bad input is cancelled at once; anything else (model busy, timed out,
- * not loaded, a failed save) fails the attempt, and the job queue retries it. A job without a rendition name whose
+ * mapped to sub-service {@value #SUBSERVICE}. Bad input ({@link InpaintingException#isPermanent()}) is cancelled at
+ * once; anything else (model busy, timed out, not loaded, a failed save) fails the attempt, and the job queue retries
+ * it. A job without a rendition name whose
  * image already has a rendition written after both files succeeds without writing another (a retry of an attempt
  * that committed before the instance died).
  *
@@ -51,7 +52,8 @@ public class IngestJobExecutor implements JobExecutor {
         String rendition = job.getProperty(IngestJob.RENDITION, String.class);
         if (imagePath == null || maskPath == null) {
             // Sling's resolver throws on a null path, which would fail the job and retry what can never work
-            return cancel(context, job, "the job has no " + (imagePath == null ? IngestJob.IMAGE : IngestJob.MASK) + " path");
+            return cancel(context, job, "the job has no " + (imagePath == null ? IngestJob.IMAGE : IngestJob.MASK)
+                    + " path");
         }
         try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
                 Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
@@ -78,10 +80,9 @@ public class IngestJobExecutor implements JobExecutor {
             LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), imagePath, result.getLocation(),
                     result.getResult().getTotalMillis());
             return context.result().message(result.getLocation()).succeeded();
-        } catch (InvalidRequestException e) {
-            return cancel(context, job, e.getMessage());
-        } catch (HttpError e) {
-            if (e.status() == 400 || e.status() == 404 || e.status() == 413) {
+        } catch (InpaintingException e) {
+            // the one mapping from the api's errors to the queue: bad input is cancelled, anything else retried
+            if (e.isPermanent()) {
                 return cancel(context, job, e.getMessage());
             }
             LOG.warn("job {}: attempt {} for {} failed, the queue retries: {}", job.getId(), job.getRetryCount() + 1,

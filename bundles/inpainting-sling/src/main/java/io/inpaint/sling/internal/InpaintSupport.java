@@ -22,6 +22,7 @@ import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.InputTooLargeException;
 
 /**
  * The limits and request parsing the servlets and the ingestion job share, so that every entry point refuses the
@@ -65,19 +66,15 @@ public class InpaintSupport {
         return service;
     }
 
-    ImageCheck.Info check(byte[] data, String what) throws HttpError {
+    ImageCheck.Info check(byte[] data, String what) throws InvalidRequestException {
         return imageCheck.check(data, what);
     }
 
     /** Checks both uploads, then inpaints them; the result has the image's format. */
-    InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) throws HttpError {
+    InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) throws InpaintingException {
         ImageCheck.Info info = check(image, "image");
         checkMask(mask, info);
-        try {
-            return service.inpaint(image, mask, options);
-        } catch (InpaintingException e) {
-            throw HttpError.of(e);
-        }
+        return service.inpaint(image, mask, options);
     }
 
     /**
@@ -88,14 +85,14 @@ public class InpaintSupport {
      * is filled instead of the original.
      */
     AssetInpaintingResult inpaint(Asset asset, byte[] from, byte[] mask, InpaintingOptions options, String name)
-            throws HttpError {
+            throws InpaintingException {
         byte[] original = read(asset.openOriginal(), "asset " + asset.path());
         ImageCheck.Info info = check(original, "asset " + asset.path());
         ImageCheck.Info filled = info;
         if (from != null) {
             filled = check(from, "image");
             if (!sameSize(filled, info)) {
-                throw new HttpError(400, "the image is " + filled.width + "x" + filled.height + " but the asset is "
+                throw new InvalidRequestException("the image is " + filled.width + "x" + filled.height + " but the asset is "
                         + info.width + "x" + info.height + "; they must have the same size");
             }
         }
@@ -124,21 +121,17 @@ public class InpaintSupport {
                 return new ByteArrayInputStream(mask);
             }
         };
-        try {
-            return service.inpaintAsset(source, asset.target(), rendition, options);
-        } catch (InpaintingException e) {
-            throw HttpError.of(e);
-        }
+        return service.inpaintAsset(source, asset.target(), rendition, options);
     }
 
     /**
      * Sizes are compared before the model is queued for. The header gives the stored size, and a mask is drawn on
      * the upright picture, so a quarter-turned size passes too: the service compares the upright sizes exactly.
      */
-    private void checkMask(byte[] mask, ImageCheck.Info image) throws HttpError {
+    private void checkMask(byte[] mask, ImageCheck.Info image) throws InvalidRequestException {
         ImageCheck.Info info = check(mask, "mask");
         if (!sameSize(info, image)) {
-            throw new HttpError(400, "the mask is " + info.width + "x" + info.height + " but the image is "
+            throw new InvalidRequestException("the mask is " + info.width + "x" + info.height + " but the image is "
                     + image.width + "x" + image.height + "; they must have the same size");
         }
     }
@@ -159,56 +152,56 @@ public class InpaintSupport {
     }
 
     /** Refuses a body that cannot hold two files within the limit before Sling parses (and spools) it. */
-    void checkContentLength(SlingHttpServletRequest request) throws HttpError {
+    void checkContentLength(SlingHttpServletRequest request) throws InputTooLargeException {
         long limit = 2 * config.max_file_bytes() + 1024 * 1024;
         if (request.getContentLengthLong() > limit) {
-            throw new HttpError(413, "the request body has " + request.getContentLengthLong()
+            throw new InputTooLargeException("the request body has " + request.getContentLengthLong()
                     + " bytes; at most " + limit + " are accepted");
         }
     }
 
     /** The uploaded file in multipart part {@code name}, or null when there is none. */
-    byte[] upload(SlingHttpServletRequest request, String name) throws HttpError {
+    byte[] upload(SlingHttpServletRequest request, String name) throws InvalidRequestException {
         RequestParameter part = request.getRequestParameter(name);
         if (part == null) {
             return null;
         }
         if (part.isFormField()) {
-            throw new HttpError(400, "'" + name + "' must be an uploaded file (multipart/form-data), not a text field");
+            throw new InvalidRequestException("'" + name + "' must be an uploaded file (multipart/form-data), not a text field");
         }
         if (part.getSize() > config.max_file_bytes()) {
-            throw new HttpError(413, "the " + name + " has " + part.getSize() + " bytes; at most "
+            throw new InputTooLargeException("the " + name + " has " + part.getSize() + " bytes; at most "
                     + config.max_file_bytes() + " are accepted");
         }
         try (InputStream in = part.getInputStream()) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new HttpError(400, "cannot read the uploaded " + name + ": " + e.getMessage());
+            throw new InvalidRequestException("cannot read the uploaded " + name + ": " + e.getMessage());
         }
     }
 
-    /** Reads a repository binary, refusing it with 413 once it passes the limit. */
-    byte[] read(InputStream in, String what) throws HttpError {
+    /**
+     * Reads a repository binary, refusing it once it passes the limit.
+     *
+     * @throws InputTooLargeException over the limit
+     * @throws InpaintingException the repository failed to give the bytes (transient)
+     */
+    byte[] read(InputStream in, String what) throws InpaintingException {
         long max = config.max_file_bytes();
         try (in) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             if (data.length > max) {
-                throw new HttpError(413, "the " + what + " has more than " + max + " bytes");
+                throw new InputTooLargeException("the " + what + " has more than " + max + " bytes");
             }
             return data;
         } catch (IOException e) {
-            throw new HttpError(500, "cannot read the " + what + ": " + e.getMessage());
+            throw new InpaintingException("cannot read the " + what + ": " + e.getMessage(), e);
         }
     }
 
     /** Options from request parameters, named and checked as {@link InpaintingOptions#parse} says, and {@code flow}. */
-    static InpaintingOptions options(SlingHttpServletRequest request) throws HttpError {
-        try {
-            InpaintingOptions.Builder b = InpaintingOptions.parse(parameters(request));
-            return b.flow(flag(request, InpaintingOptions.FLOW)).build();
-        } catch (InvalidRequestException e) {
-            throw HttpError.of(e);
-        }
+    static InpaintingOptions options(SlingHttpServletRequest request) throws InvalidRequestException {
+        return InpaintingOptions.parse(parameters(request)).flow(flag(request, InpaintingOptions.FLOW)).build();
     }
 
     /** The request's parameters by name as text; null when absent or blank. */
@@ -220,11 +213,7 @@ public class InpaintSupport {
     }
 
     /** A boolean request parameter ({@code store}, {@code flow}): false when absent, else by {@link InpaintingOptions#bool}. */
-    static boolean flag(SlingHttpServletRequest request, String name) throws HttpError {
-        try {
-            return Boolean.TRUE.equals(InpaintingOptions.bool(parameters(request).apply(name), name));
-        } catch (InvalidRequestException e) {
-            throw HttpError.of(e);
-        }
+    static boolean flag(SlingHttpServletRequest request, String name) throws InvalidRequestException {
+        return Boolean.TRUE.equals(InpaintingOptions.bool(parameters(request).apply(name), name));
     }
 }

@@ -17,12 +17,14 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
+import io.inpaint.api.InpaintingException;
+
 class ImageCheckTest {
 
     private final ImageCheck check = new ImageCheck(16_777_216L, 16_384);
 
     @Test
-    void acceptsRealImagesByContentWhateverTheirName() throws IOException, HttpError {
+    void acceptsRealImagesByContentWhateverTheirName() throws IOException, InpaintingException {
         for (String format : new String[] {"png", "jpeg", "gif", "bmp"}) {
             ImageCheck.Info info = check.check(encode(format, 64, 48), "image");
             assertEquals("image/" + format, info.mimeType);
@@ -33,18 +35,18 @@ class ImageCheckTest {
 
     @Test
     void refusesWhatIsNotAnImage() {
-        HttpError e = assertThrows(HttpError.class,
+        HttpError e = httpError(
                 () -> check.check("just text, named photo.png".getBytes(StandardCharsets.UTF_8), "image"));
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains("text/plain"), e.getMessage());
-        assertEquals(400, assertThrows(HttpError.class, () -> check.check(new byte[0], "mask")).status());
+        assertEquals(400, httpError(() -> check.check(new byte[0], "mask")).status());
     }
 
     @Test
     void refusesTruncatedFiles() throws IOException {
         for (String format : new String[] {"png", "jpeg"}) {
             byte[] whole = encode(format, 200, 100);
-            HttpError e = assertThrows(HttpError.class,
+            HttpError e = httpError(
                     () -> check.check(Arrays.copyOf(whole, whole.length * 2 / 3), "image"));
             assertEquals(400, e.status());
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
@@ -52,7 +54,7 @@ class ImageCheckTest {
     }
 
     @Test
-    void acceptsJpegsWithDataAfterTheirEndMarker() throws IOException, HttpError {
+    void acceptsJpegsWithDataAfterTheirEndMarker() throws IOException, InpaintingException {
         byte[] photo = withThumbnail(encode("jpeg", 200, 100));
         // what phones and cameras append: a second picture (MPF preview), maker data, zero padding
         for (byte[] extra : new byte[][] {encode("jpeg", 32, 16), "maker notes".getBytes(StandardCharsets.US_ASCII),
@@ -72,7 +74,7 @@ class ImageCheckTest {
             scan++; // the main picture's start of scan: its header is complete, its pixels are not
         }
         for (int length : new int[] {whole.length - 2, whole.length * 2 / 3, scan + 40}) {
-            HttpError e = assertThrows(HttpError.class, () -> check.check(Arrays.copyOf(whole, length), "image"));
+            HttpError e = httpError(() -> check.check(Arrays.copyOf(whole, length), "image"));
             assertEquals(400, e.status());
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         }
@@ -96,7 +98,7 @@ class ImageCheckTest {
 
     @Test
     void refusesAbsurdSizesFromTheHeaderAlone() {
-        HttpError e = assertThrows(HttpError.class, () -> check.check(pngHeader(50_000, 50_000), "image"));
+        HttpError e = httpError(() -> check.check(pngHeader(50_000, 50_000), "image"));
         assertEquals(413, e.status());
         assertTrue(e.getMessage().contains("50000x50000"), e.getMessage());
     }
@@ -129,5 +131,10 @@ class ImageCheckTest {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** What an HTTP caller gets for the error thrown. */
+    private static HttpError httpError(org.junit.jupiter.api.function.Executable action) {
+        return HttpError.of(assertThrows(InpaintingException.class, action));
     }
 }

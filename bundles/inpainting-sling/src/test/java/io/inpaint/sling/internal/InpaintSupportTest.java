@@ -11,10 +11,12 @@ import java.util.Map;
 import org.apache.sling.api.SlingHttpServletRequest;
 import org.junit.jupiter.api.Test;
 
+import io.inpaint.api.InpaintingException;
+
 class InpaintSupportTest {
 
     @Test
-    void booleanParametersAreTrueOrFalseAndNothingElse() throws HttpError {
+    void booleanParametersAreTrueOrFalseAndNothingElse() throws InpaintingException {
         assertTrue(InpaintSupport.flag(request(Map.of("store", "true")), "store"));
         assertTrue(InpaintSupport.flag(request(Map.of("store", " TRUE ")), "store"));
         assertFalse(InpaintSupport.flag(request(Map.of("store", "false")), "store"));
@@ -24,7 +26,7 @@ class InpaintSupportTest {
         for (String name : new String[] {"store", "flow", "keepMetadata"}) {
             for (String value : new String[] {"maybe", "1", "on", "yes"}) {
                 SlingHttpServletRequest request = request(Map.of(name, value));
-                HttpError e = assertThrows(HttpError.class, () -> {
+                HttpError e = httpError(() -> {
                     InpaintSupport.options(request);
                     InpaintSupport.flag(request, name);
                 }, name + "=" + value);
@@ -42,5 +44,10 @@ class InpaintSupportTest {
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
+    }
+
+    /** What an HTTP caller gets for the error thrown. */
+    private static HttpError httpError(org.junit.jupiter.api.function.Executable action, String message) {
+        return HttpError.of(assertThrows(InpaintingException.class, action, message));
     }
 }
