@@ -54,7 +54,7 @@ public final class InpaintingOptions {
 
     /** The encoding of the result. */
     public enum OutputFormat {
-        /** The input's format when it can be written (PNG, JPEG, GIF, BMP, TIFF), else PNG. */
+        /** The input's format (PNG, JPEG, GIF or BMP). */
         SAME,
         PNG,
         JPEG

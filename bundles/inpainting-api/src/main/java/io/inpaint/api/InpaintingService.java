@@ -21,12 +21,14 @@ public interface InpaintingService {
     /**
      * Inpaints a picture.
      *
-     * @param image the encoded picture (PNG, JPEG, GIF, BMP or TIFF)
-     * @param mask  an encoded picture of the same size; {@link InpaintingOptions#getMaskMode()} says what marks the hole
+     * @param image the encoded picture, one {@link #check} accepts
+     * @param mask  an encoded picture of the same size upright; {@link InpaintingOptions#getMaskMode()} says what
+     *     marks the hole
      * @param options how to read the mask and write the result; {@code null} means {@link InpaintingOptions#defaults()}
      * @return the filled picture, encoded as {@link InpaintingOptions#getOutputFormat()} asks
-     * @throws InvalidRequestException the image or mask is not a readable picture, too large, of different sizes,
-     *     the mask marks no hole, or an option is out of range
+     * @throws InvalidRequestException the image or mask fails {@link #check} or cannot be decoded, they differ in
+     *     size, or the mask marks no hole
+     * @throws InputTooLargeException the image or mask is over the pixel limits
      * @throws ServiceBusyException the queue is full
      * @throws RequestTimeoutException the request waited longer than the configured timeout
      * @throws ModelUnavailableException no model is loaded
@@ -51,6 +53,17 @@ public interface InpaintingService {
     AssetInpaintingResult inpaintAsset(
             AssetSource source, AssetTarget target, String renditionName, InpaintingOptions options)
             throws InpaintingException;
+
+    /**
+     * The one check of an encoded picture, from its bytes alone and before anything is decoded: its type by its
+     * content (PNG, JPEG, GIF or BMP), the pixel limits by its header, and that the file is complete. {@link #inpaint}
+     * applies it to both pictures; callers ask it to refuse early, or to learn a picture's type and upright size.
+     *
+     * @param what how messages call the data, e.g. "image" or "mask /content/dam/a.mask.png"
+     * @throws InputTooLargeException over the configured pixel limits
+     * @throws InvalidRequestException empty, another type, a damaged header, or truncated
+     */
+    ImageInfo check(byte[] data, String what) throws InvalidRequestException;
 
     /** The model, the queue and counters since the service started; cheap, never blocks on the model. */
     ServiceStatus status();

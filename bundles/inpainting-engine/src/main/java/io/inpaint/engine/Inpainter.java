@@ -62,15 +62,9 @@ public final class Inpainter implements AutoCloseable {
      * @throws InvalidInputException when the sizes differ or the mask marks no hole
      */
     public InpaintResult inpaint(BufferedImage image, BufferedImage mask, InpaintingOptions options) {
-        if (image == null || mask == null) {
-            throw new InvalidInputException(image == null ? "no image given" : "no mask given");
-        }
+        checkSizes(image, mask);
         int w = image.getWidth();
         int h = image.getHeight();
-        if (mask.getWidth() != w || mask.getHeight() != h) {
-            throw new InvalidInputException("the mask is " + mask.getWidth() + "x" + mask.getHeight()
-                    + " but the image is " + w + "x" + h + "; they must have the same size");
-        }
         checkOpen();
         HoleMask holes = HoleMask.threshold(mask, options.getMaskMode(), options.getThreshold());
         if (holes.count() == 0) {
@@ -109,6 +103,23 @@ public final class Inpainter implements AutoCloseable {
         }
         return new InpaintResult(result, flow == null ? null : flow.render(), holes.count(), regions.size(),
                 inferenceNanos / 1_000_000);
+    }
+
+    /**
+     * The one rule for the mask's size: the same as the image's, exactly, both upright (as decoded). Public so that
+     * callers that queue for the model can refuse before waiting.
+     *
+     * @throws InvalidInputException a picture is missing or the sizes differ
+     */
+    public static void checkSizes(BufferedImage image, BufferedImage mask) {
+        if (image == null || mask == null) {
+            throw new InvalidInputException(image == null ? "no image given" : "no mask given");
+        }
+        if (mask.getWidth() != image.getWidth() || mask.getHeight() != image.getHeight()) {
+            throw new InvalidInputException("the mask is " + mask.getWidth() + "x" + mask.getHeight()
+                    + " but the image is " + image.getWidth() + "x" + image.getHeight()
+                    + "; they must have the same size");
+        }
     }
 
     /** Reads both files with {@link #readImage(Path)} and fills the hole. */

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.AssetSource;
 import io.inpaint.api.AssetTarget;
+import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
@@ -23,6 +24,7 @@ import io.inpaint.api.RequestTimeoutException;
 import io.inpaint.api.ServiceBusyException;
 import io.inpaint.api.ServiceStatus;
 import io.inpaint.engine.InpaintResult;
+import io.inpaint.engine.Inpainter;
 import io.inpaint.engine.InvalidInputException;
 import io.inpaint.engine.ModelDescriptor;
 
@@ -63,8 +65,13 @@ public class ModelServiceImpl implements InpaintingService {
         String model_path() default "";
 
         @AttributeDefinition(name = "Max pixels",
-                description = "Largest image or mask (width times height) accepted; larger ones are refused before decoding.")
+                description = "Largest image or mask (width times height, by its header) accepted; larger ones are"
+                        + " refused before decoding (HTTP 413).")
         long max_pixels() default 16_777_216L;
+
+        @AttributeDefinition(name = "Max side",
+                description = "Longest side in pixels, by the header, of an image or mask accepted (HTTP 413 above).")
+        int max_side() default 16_384;
 
         @AttributeDefinition(name = "Queue capacity",
                 description = "Requests that may wait for the model; when they are all taken, callers are told the service is busy.")
@@ -84,6 +91,7 @@ public class ModelServiceImpl implements InpaintingService {
     private final ClassLoader classLoader = getClass().getClassLoader();
     private BundleContext bundleContext;
     private volatile Config config;
+    private volatile ImageCheck imageCheck;
     private volatile InferenceQueue queue;
     private volatile String error;
 
@@ -123,12 +131,15 @@ public class ModelServiceImpl implements InpaintingService {
         }
     }
 
-    private static Config check(Config config) {
-        if (config.queue_capacity() < 1 || config.max_pixels() < 1 || config.request_timeout_ms() < 1) {
-            throw new IllegalArgumentException("queue.capacity, max.pixels and request.timeout.ms must be positive,"
-                    + " got " + config.queue_capacity() + ", " + config.max_pixels() + ", "
-                    + config.request_timeout_ms());
+    /** Checks the configuration and applies its image limits. */
+    private Config check(Config config) {
+        if (config.queue_capacity() < 1 || config.max_pixels() < 1 || config.max_side() < 1
+                || config.request_timeout_ms() < 1) {
+            throw new IllegalArgumentException("queue.capacity, max.pixels, max.side and request.timeout.ms must be"
+                    + " positive, got " + config.queue_capacity() + ", " + config.max_pixels() + ", "
+                    + config.max_side() + ", " + config.request_timeout_ms());
         }
+        imageCheck = new ImageCheck(config.max_pixels(), config.max_side());
         return config;
     }
 
@@ -178,13 +189,14 @@ public class ModelServiceImpl implements InpaintingService {
             if (busy != null) {
                 throw busy;
             }
-            ImageCodec.Decoded picture = ImageCodec.decode(image, "image", cfg.max_pixels());
-            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", cfg.max_pixels());
-            if (picture.image().getWidth() != holes.image().getWidth()
-                    || picture.image().getHeight() != holes.image().getHeight()) {
-                throw new InvalidRequestException("the mask is " + holes.image().getWidth() + "x"
-                        + holes.image().getHeight() + " but the image is " + picture.image().getWidth() + "x"
-                        + picture.image().getHeight() + "; they must have the same size");
+            ImageCheck check = imageCheck;
+            ImageCodec.Decoded picture = ImageCodec.decode(image, "image", check);
+            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
+            try {
+                // before the queue, so that a mask of another size waits for nothing
+                Inpainter.checkSizes(picture.image(), holes.image());
+            } catch (InvalidInputException e) {
+                throw new InvalidRequestException(e.getMessage(), e);
             }
             InpaintResult filled = runOnModel(picture, holes, opts, cfg.request_timeout_ms());
             InpaintingResult result = encode(image, picture, filled, opts, start);
@@ -302,6 +314,11 @@ public class ModelServiceImpl implements InpaintingService {
             throw new InpaintingException("cannot read the " + what + " of " + source.getPath() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public ImageInfo check(byte[] data, String what) throws InvalidRequestException {
+        return imageCheck.check(data, what);
     }
 
     @Override

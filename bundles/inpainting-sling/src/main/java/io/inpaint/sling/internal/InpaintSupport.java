@@ -17,6 +17,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.AssetSource;
+import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
@@ -25,24 +26,20 @@ import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.InputTooLargeException;
 
 /**
- * The limits and request parsing the servlets and the ingestion job share, so that every entry point refuses the
- * same inputs with the same messages.
+ * What the servlets and the ingestion job share: the byte limit of a file (the picture rules are the model
+ * service's, asked through {@link InpaintingService#check}), who may call, and reading uploads and options, so that
+ * every entry point refuses the same inputs with the same messages.
  */
 @Component(service = InpaintSupport.class)
 @Designate(ocd = InpaintSupport.Config.class)
 public class InpaintSupport {
 
     @ObjectClassDefinition(name = "Inpaint - Upload limits",
-            description = "What the inpainting servlets and the ingestion job accept, checked before any decoding.")
+            description = "What the inpainting servlets and the ingestion job accept, checked before anything is read"
+                    + " into memory; the pixel limits are the model service's.")
     public @interface Config {
         @AttributeDefinition(name = "Largest file", description = "Bytes per image or mask; larger ones get 413.")
         long max_file_bytes() default 50L * 1024 * 1024;
-
-        @AttributeDefinition(name = "Most pixels", description = "Width times height by the header; more gets 413.")
-        long max_pixels() default 16_777_216L;
-
-        @AttributeDefinition(name = "Longest side", description = "Pixels on either side by the header.")
-        int max_side() default 16_384;
 
         @AttributeDefinition(name = "Allow anonymous",
                 description = "Let anonymous requests inpaint and read the status; storing still needs write access.")
@@ -53,53 +50,45 @@ public class InpaintSupport {
     private InpaintingService service;
 
     private volatile Config config;
-    private volatile ImageCheck imageCheck;
 
     @Activate
     @Modified
     void activate(Config config) {
         this.config = config;
-        this.imageCheck = new ImageCheck(config.max_pixels(), config.max_side());
     }
 
     InpaintingService service() {
         return service;
     }
 
-    ImageCheck.Info check(byte[] data, String what) throws InvalidRequestException {
-        return imageCheck.check(data, what);
-    }
-
-    /** Checks both uploads, then inpaints them; the result has the image's format. */
+    /** Inpaints two uploads; the result has the image's format. */
     InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) throws InpaintingException {
-        ImageCheck.Info info = check(image, "image");
-        checkMask(mask, info);
         return service.inpaint(image, mask, options);
     }
 
     /**
-     * Checks the asset's original and the mask, then inpaints the asset into a rendition through the asset's own
-     * resolver, uncommitted: the caller commits or reverts. The rendition is {@code <name>.<ext>}, replacing it, or a
-     * new {@code inpainted-<millis>.<ext>} when {@code name} is null. {@code from}, when not null, is a picture of
-     * the original's size (an earlier result, say, so that an editor who inpainted twice stores the second fill) that
-     * is filled instead of the original.
+     * Inpaints the asset into a rendition through the asset's own resolver, uncommitted: the caller commits or
+     * reverts. The rendition is {@code <name>.<ext>}, replacing it, or a new {@code inpainted-<millis>.<ext>} when
+     * {@code name} is null. {@code from}, when not null, is a picture of the original's size upright (an earlier
+     * result, say, so that an editor who inpainted twice stores the second fill) that is filled instead of the
+     * original.
      */
     AssetInpaintingResult inpaint(Asset asset, byte[] from, byte[] mask, InpaintingOptions options, String name)
             throws InpaintingException {
         byte[] original = read(asset.openOriginal(), "asset " + asset.path());
-        ImageCheck.Info info = check(original, "asset " + asset.path());
-        ImageCheck.Info filled = info;
+        String what = "asset " + asset.path();
+        ImageInfo filled = from != null ? service.check(from, "image") : service.check(original, what);
         if (from != null) {
-            filled = check(from, "image");
-            if (!sameSize(filled, info)) {
-                throw new InvalidRequestException("the image is " + filled.width + "x" + filled.height + " but the asset is "
-                        + info.width + "x" + info.height + "; they must have the same size");
+            ImageInfo stored = service.check(original, what);
+            if (!filled.sameSize(stored)) {
+                throw new InvalidRequestException("the image is " + filled.getWidth() + "x" + filled.getHeight()
+                        + " but the asset is " + stored.getWidth() + "x" + stored.getHeight()
+                        + "; they must have the same size");
             }
         }
         byte[] image = from != null ? from : original;
-        checkMask(mask, info);
         // the result has the format of the picture filled, which may not be the original's
-        String rendition = (name == null ? Asset.newRenditionBase() : name) + "." + filled.extension();
+        String rendition = (name == null ? Asset.newRenditionBase() : name) + "." + filled.getExtension();
         AssetSource source = new AssetSource() {
             @Override
             public String getPath() {
@@ -122,22 +111,6 @@ public class InpaintSupport {
             }
         };
         return service.inpaintAsset(source, asset.target(), rendition, options);
-    }
-
-    /**
-     * Sizes are compared before the model is queued for. The header gives the stored size, and a mask is drawn on
-     * the upright picture, so a quarter-turned size passes too: the service compares the upright sizes exactly.
-     */
-    private void checkMask(byte[] mask, ImageCheck.Info image) throws InvalidRequestException {
-        ImageCheck.Info info = check(mask, "mask");
-        if (!sameSize(info, image)) {
-            throw new InvalidRequestException("the mask is " + info.width + "x" + info.height + " but the image is "
-                    + image.width + "x" + image.height + "; they must have the same size");
-        }
-    }
-
-    private static boolean sameSize(ImageCheck.Info a, ImageCheck.Info b) {
-        return (a.width == b.width && a.height == b.height) || (a.width == b.height && a.height == b.width);
     }
 
     /**

@@ -44,10 +44,12 @@ import org.junit.jupiter.api.Test;
 import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.AssetSource;
 import io.inpaint.api.AssetTarget;
+import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InputTooLargeException;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ModelUnavailableException;
 import io.inpaint.api.RequestTimeoutException;
@@ -153,10 +155,14 @@ class IngestJobExecutorTest {
         assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK, "dilate", "big")),
                 "dilate must be a whole number");
 
-        repo.file(MASK, png(4, 4));
-        assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK)), "the mask is 4x4");
-        repo.file(IMAGE, "not a picture".getBytes());
-        assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK)), "not a supported image");
+        // the service's refusals of the pictures themselves (ModelServiceImplTest and ImageCheckTest say which)
+        for (InpaintingException refusal : new InpaintingException[] {
+            new InvalidRequestException("the mask is 4x4 but the image is 8x8; they must have the same size"),
+            new InputTooLargeException("the image is 50000x50000 pixels by its header")}) {
+            setUp();
+            model.failure = refusal;
+            assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK)), refusal.getMessage());
+        }
     }
 
     private void assertFailedWithNothingWritten(Outcome outcome, String why) {
@@ -302,6 +308,11 @@ class IngestJobExecutorTest {
             } catch (IOException e) {
                 throw new InpaintingException("cannot store rendition " + name + ": " + e.getMessage(), e);
             }
+        }
+
+        @Override
+        public ImageInfo check(byte[] data, String what) {
+            return new ImageInfo("image/png", 8, 8);
         }
 
         @Override

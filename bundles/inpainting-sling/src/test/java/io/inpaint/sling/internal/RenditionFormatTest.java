@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.AssetSource;
 import io.inpaint.api.AssetTarget;
+import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
@@ -95,6 +96,19 @@ class RenditionFormatTest {
                 String location = target.writeRendition(name, "image/" + format, image);
                 return new AssetInpaintingResult(location, name,
                         new InpaintingResult(image, "image/" + format, 16, 8, 1, 1, 1, null));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The type by the bytes, as the service's check says it. */
+        @Override
+        public ImageInfo check(byte[] data, String what) {
+            try {
+                BufferedImage image = ImageIO.read(new ByteArrayInputStream(data));
+                String format = ImageIO.getImageReaders(ImageIO.createImageInputStream(new ByteArrayInputStream(
+                        data))).next().getFormatName().toLowerCase();
+                return new ImageInfo("image/" + format, image.getWidth(), image.getHeight());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

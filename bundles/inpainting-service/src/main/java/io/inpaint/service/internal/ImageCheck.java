@@ -1,9 +1,10 @@
-package io.inpaint.sling.internal;
+package io.inpaint.service.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
@@ -14,13 +15,18 @@ import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.mime.MimeTypes;
 
+import io.inpaint.api.ImageInfo;
+import io.inpaint.api.InputTooLargeException;
+import io.inpaint.api.InvalidRequestException;
+import io.inpaint.engine.image.ImageLoader;
+
 import io.inpaint.api.InputTooLargeException;
 import io.inpaint.api.InvalidRequestException;
 
 /**
- * Decides from the bytes alone whether an upload is an image the service can take, before anything is decoded:
- * the type by Apache Tika's magic detection (never the name or the Content-Type header), the size from the
- * header, and whether the file is complete.
+ * The one check of an encoded picture, from its bytes alone and before anything is decoded: the type by Apache
+ * Tika's magic detection (never a name or a Content-Type header), the size from the header against the pixel
+ * limits, and whether the file is complete.
  */
 final class ImageCheck {
 
@@ -33,24 +39,6 @@ final class ImageCheck {
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    /** What a checked upload is. */
-    static final class Info {
-        final String mimeType;
-        final int width;
-        final int height;
-
-        Info(String mimeType, int width, int height) {
-            this.mimeType = mimeType;
-            this.width = width;
-            this.height = height;
-        }
-
-        /** The file extension for the type: png, jpeg, gif, bmp. */
-        String extension() {
-            return SUPPORTED.get(mimeType);
-        }
-    }
-
     private final long maxPixels;
     private final int maxSide;
 
@@ -61,30 +49,32 @@ final class ImageCheck {
 
     /**
      * @param what how to call the data in messages, e.g. "image" or "mask /content/dam/x.mask.png"
-     * @throws InvalidRequestException anything that is not a complete supported image
+     * @return the type and the upright size (EXIF orientation applied, as decoding does)
      * @throws InputTooLargeException one too large to decode
+     * @throws InvalidRequestException anything else that is not a complete supported image
      */
-    Info check(byte[] data, String what) throws InvalidRequestException {
-        if (data.length == 0) {
+    ImageInfo check(byte[] data, String what) throws InvalidRequestException {
+        if (data == null || data.length == 0) {
             throw new InvalidRequestException("the " + what + " is empty (0 bytes)");
         }
         String mime = detect(data);
         String format = SUPPORTED.get(mime);
         if (format == null) {
-            throw new InvalidRequestException("the " + what + " is " + mime + " by its content, not a supported image"
-                    + " (PNG, JPEG, GIF or BMP)");
+            throw new InvalidRequestException("the " + what + " is " + mime + " by its content, not a supported"
+                    + " image (PNG, JPEG, GIF or BMP)");
         }
         int[] size = headerSize(data, format, what);
         long pixels = (long) size[0] * size[1];
         if (size[0] > maxSide || size[1] > maxSide || pixels > maxPixels) {
-            throw new InputTooLargeException("the " + what + " is " + size[0] + "x" + size[1] + " pixels by its header;"
-                    + " at most " + maxSide + " pixels a side and " + maxPixels + " pixels in all are accepted");
+            throw new InputTooLargeException("the " + what + " is " + size[0] + "x" + size[1] + " pixels by its"
+                    + " header; at most " + maxSide + " pixels a side and " + maxPixels + " pixels in all are accepted");
         }
         if (!complete(data, format)) {
-            throw new InvalidRequestException("the " + what + " is truncated or damaged: its " + format.toUpperCase()
-                    + " data ends before the end marker");
+            throw new InvalidRequestException("the " + what + " is truncated or damaged: its "
+                    + format.toUpperCase(Locale.ROOT) + " data ends before the end marker");
         }
-        return new Info(mime, size[0], size[1]);
+        boolean quarterTurn = ImageLoader.orientation(data) >= 5;
+        return new ImageInfo(mime, quarterTurn ? size[1] : size[0], quarterTurn ? size[0] : size[1]);
     }
 
     private static String detect(byte[] data) throws InvalidRequestException {
@@ -107,7 +97,7 @@ final class ImageCheck {
             reader.setInput(in, true, true);
             return new int[] {reader.getWidth(0), reader.getHeight(0)};
         } catch (IOException | RuntimeException e) {
-            throw new InvalidRequestException("the " + what + " has a damaged " + format.toUpperCase() + " header: "
+            throw new InvalidRequestException("the " + what + " has a damaged " + format.toUpperCase(Locale.ROOT) + " header: "
                     + e.getMessage());
         } finally {
             reader.dispose();
