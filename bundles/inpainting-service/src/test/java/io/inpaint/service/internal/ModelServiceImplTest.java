@@ -37,6 +37,7 @@ import io.inpaint.api.AssetSource;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InputTooLargeException;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ServiceStatus;
 
@@ -102,24 +103,35 @@ class ModelServiceImplTest {
         InpaintingService service = activate("max.pixels", 100_000L);
         byte[] image = png(picture(SIZE, SIZE));
         byte[] mask = png(mask(SIZE, SIZE));
-        List<byte[][]> bad = List.of(
-                new byte[][] {"not an image at all".getBytes(StandardCharsets.UTF_8), mask},
-                new byte[][] {java.util.Arrays.copyOf(image, image.length / 2), mask},
-                new byte[][] {pngHeaderOnly(50_000, 50_000), mask},
-                new byte[][] {image, png(mask(SIZE, SIZE / 2))},
-                new byte[][] {image, png(new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_BYTE_GRAY))},
-                new byte[][] {new byte[0], mask});
-        for (byte[][] request : bad) {
-            assertThrows(InvalidRequestException.class, () -> service.inpaint(request[0], request[1], null));
+        record Bad(byte[] image, byte[] mask, String message, Class<? extends InvalidRequestException> type) {
         }
-        InvalidRequestException tooLarge = assertThrows(InvalidRequestException.class,
-                () -> service.inpaint(pngHeaderOnly(50_000, 50_000), mask, null));
-        assertTrue(tooLarge.getMessage().contains("50000x50000"), tooLarge.getMessage());
+        List<Bad> bad = List.of(
+                new Bad("not an image at all".getBytes(StandardCharsets.UTF_8), mask,
+                        "the image is text/plain by its content, not a supported image (PNG, JPEG, GIF or BMP)",
+                        InvalidRequestException.class),
+                new Bad(java.util.Arrays.copyOf(image, image.length / 2), mask,
+                        "the image is truncated or damaged: its PNG data ends before the end marker",
+                        InvalidRequestException.class),
+                new Bad(pngHeaderOnly(50_000, 50_000), mask, "the image is 50000x50000 pixels by its header; at most"
+                        + " 16384 pixels a side and 100000 pixels in all are accepted", InputTooLargeException.class),
+                new Bad(image, png(mask(SIZE, SIZE / 2)),
+                        "the mask is 64x32 but the image is 64x64; they must have the same size",
+                        InvalidRequestException.class),
+                new Bad(image, png(new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_BYTE_GRAY)),
+                        "the mask marks no hole pixels (mask mode AUTO, threshold 127): paint the hole white on black,"
+                        + " or opaque on a transparent mask", InvalidRequestException.class),
+                new Bad(new byte[0], mask, "the image is empty (0 bytes)", InvalidRequestException.class));
+        for (Bad request : bad) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> service.inpaint(request.image(), request.mask(), null));
+            assertEquals(request.message(), e.getMessage());
+            assertEquals(request.type(), e.getClass(), e.getMessage());
+        }
         // an option out of range never reaches the service: the api's builder refuses it (InpaintingOptionsTest)
         IllegalArgumentException option = assertThrows(IllegalArgumentException.class,
                 () -> service.inpaint(image, mask, InpaintingOptions.builder().threshold(300).build()));
         assertTrue(option.getMessage().contains("threshold"), option.getMessage());
-        assertEquals(bad.size() + 1, service.status().getFailed());
+        assertEquals(bad.size(), service.status().getFailed());
         assertEquals(0, service.status().getCompleted());
     }
 
