@@ -8,15 +8,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>All callers share one bounded queue in front of the model. When it is full, a call fails at once with
  * {@link ServiceBusyException} instead of waiting; a request still queued when its time is up fails with
  * {@link RequestTimeoutException}. Calls block until their result is ready and may come from any thread.
+ *
+ * <p>The service works on bytes only: callers read the pictures (within their byte limits) and store the result
+ * where they keep pictures, named by {@link InpaintingResult#getExtension()} and {@link RenditionName}.
  */
 @ProviderType
 public interface InpaintingService {
-
-    /** The rendition name of an asset's original binary; {@link #inpaintAsset} never writes it. */
-    String ORIGINAL_RENDITION = "original";
-
-    /** Base of the rendition name used when none is given: {@code inpainted.png}, {@code inpainted.jpeg}, ... */
-    String DEFAULT_RENDITION_BASE = "inpainted";
 
     /**
      * Inpaints a picture.
@@ -35,24 +32,6 @@ public interface InpaintingService {
      * @throws InpaintingException the model failed
      */
     InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) throws InpaintingException;
-
-    /**
-     * Inpaints an asset and stores the result as a rendition of it.
-     *
-     * <p>The caller implements {@code source} and {@code target} on its own repository session, so that its
-     * permissions apply. The service reads the original and the mask from {@code source}, then calls
-     * {@link AssetTarget#writeRendition} once; it does not commit: the caller saves or reverts its session.
-     *
-     * @param renditionName a plain name (no {@code /}), not {@value #ORIGINAL_RENDITION}; {@code null} means
-     *     {@value #DEFAULT_RENDITION_BASE} plus the extension of the output format
-     * @return where the rendition was written, with the result
-     * @throws InvalidRequestException as for {@link #inpaint}, or the rendition name is not allowed
-     * @throws InpaintingException reading the source or writing the target failed (the cause says why), or as
-     *     for {@link #inpaint}
-     */
-    AssetInpaintingResult inpaintAsset(
-            AssetSource source, AssetTarget target, String renditionName, InpaintingOptions options)
-            throws InpaintingException;
 
     /**
      * The one check of an encoded picture, from its bytes alone and before anything is decoded: its type by its

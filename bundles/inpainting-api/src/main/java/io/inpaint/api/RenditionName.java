@@ -1,10 +1,16 @@
 package io.inpaint.api;
 
 /**
- * The one rule for the names of the renditions the plugin writes, whoever gives them (a caller of
- * {@link InpaintingService#inpaintAsset}, an ingestion job, a workflow step's arguments).
+ * The one rule for the names of the renditions the plugin writes, whoever gives them (a request, an ingestion job,
+ * a workflow step's arguments).
  */
 public final class RenditionName {
+
+    /**
+     * The rendition name of an asset's original binary. Never written: a written rendition's name always ends in
+     * its picture's extension.
+     */
+    public static final String ORIGINAL = "original";
 
     private RenditionName() {
     }

@@ -1,24 +1,17 @@
 package io.inpaint.service.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.inpaint.api.AssetInpaintingResult;
-import io.inpaint.api.AssetSource;
-import io.inpaint.api.AssetTarget;
 import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InvalidRequestException;
-import io.inpaint.api.RenditionName;
 import io.inpaint.api.ModelUnavailableException;
 import io.inpaint.api.RequestTimeoutException;
 import io.inpaint.api.ServiceBusyException;
@@ -271,49 +264,6 @@ public class ModelServiceImpl implements InpaintingService {
         return new InpaintingResult(bytes, ImageCodec.mimeType(format), filled.image().getWidth(),
                 filled.image().getHeight(), filled.holePixels(), filled.inferenceMillis(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), flow);
-    }
-
-    @Override
-    public AssetInpaintingResult inpaintAsset(AssetSource source, AssetTarget target, String renditionName,
-            InpaintingOptions options) throws InpaintingException {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(target, "target");
-        if (renditionName != null) {
-            RenditionName.check(renditionName, "the rendition name");
-            if (renditionName.equalsIgnoreCase(ORIGINAL_RENDITION)) {
-                throw new InvalidRequestException("the original rendition is never overwritten; choose another name");
-            }
-        }
-        String path = source.getPath();
-        byte[] original = read(source, true);
-        byte[] mask = read(source, false);
-        InpaintingResult result;
-        try {
-            result = inpaint(original, mask, options);
-        } catch (InvalidRequestException e) {
-            throw new InvalidRequestException(path + " (stored as " + source.getMimeType() + "): " + e.getMessage(), e);
-        }
-        String name = renditionName != null ? renditionName : DEFAULT_RENDITION_BASE + "." + result.getExtension();
-        try {
-            String location = target.writeRendition(name, result.getMimeType(), result.getImage());
-            LOG.info("Stored inpainted rendition {} of {} at {}", name, path, location);
-            return new AssetInpaintingResult(location, name, result);
-        } catch (IOException e) {
-            throw new InpaintingException("cannot store rendition " + name + " of " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] read(AssetSource source, boolean original) throws InpaintingException {
-        String what = original ? "original" : "mask";
-        try (InputStream in = original ? source.openOriginal() : source.openMask()) {
-            if (in == null) {
-                throw new InvalidRequestException(source.getPath() + " has no " + what);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new InpaintingException("cannot read the " + what + " of " + source.getPath() + ": "
-                    + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -32,8 +32,6 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.png.PngDirectory;
 
-import io.inpaint.api.AssetInpaintingResult;
-import io.inpaint.api.AssetSource;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
@@ -189,53 +187,23 @@ class ModelServiceImplTest {
     }
 
     @Test
-    void assetGetsARenditionAndKeepsItsMetadata() throws Exception {
+    void jpegOnItsSideComesBackUprightWithItsMetadata() throws Exception {
         InpaintingService service = activate();
         // a 64x32 JPEG stored on its side (EXIF orientation 6: turn 90 degrees clockwise to view)
         byte[] jpeg = withExif(jpeg(picture(SIZE, SIZE / 2)), 6);
         byte[] mask = png(mask(SIZE / 2, SIZE));
-        Map<String, byte[]> written = new HashMap<>();
-        AssetSource source = new AssetSource() {
-            @Override
-            public String getPath() {
-                return "/content/dam/test.jpg";
-            }
+        InpaintingResult result = service.inpaint(jpeg, mask, null);
 
-            @Override
-            public String getMimeType() {
-                return "image/jpeg";
-            }
-
-            @Override
-            public InputStream openOriginal() {
-                return new ByteArrayInputStream(jpeg);
-            }
-
-            @Override
-            public InputStream openMask() {
-                return new ByteArrayInputStream(mask);
-            }
-        };
-        AssetInpaintingResult result = service.inpaintAsset(source, (name, type, data) -> {
-            written.put(name, data);
-            return "/content/dam/test.jpg/jcr:content/renditions/" + name;
-        }, null, null);
-
-        assertEquals("inpainted.jpeg", result.getRenditionName());
-        assertEquals("/content/dam/test.jpg/jcr:content/renditions/inpainted.jpeg", result.getLocation());
-        assertArrayEquals(result.getResult().getImage(), written.get("inpainted.jpeg"));
-        assertEquals("image/jpeg", result.getResult().getMimeType());
-        assertEquals(SIZE / 2, result.getResult().getWidth(), "stored upright");
-        Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(written.get("inpainted.jpeg")));
+        assertEquals("image/jpeg", result.getMimeType());
+        assertEquals("jpeg", result.getExtension());
+        assertEquals(SIZE / 2, result.getWidth(), "stored upright");
+        assertEquals(SIZE / 2, ImageIO.read(new ByteArrayInputStream(result.getImage())).getWidth(), "stored upright");
+        Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(result.getImage()));
         ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
         assertEquals(1, exif.getInt(ExifIFD0Directory.TAG_ORIENTATION), "orientation reset");
         assertEquals("inpaint-test", exif.getString(ExifIFD0Directory.TAG_ARTIST), "EXIF kept");
-
-        assertThrows(InvalidRequestException.class,
-                () -> service.inpaintAsset(source, (n, t, d) -> "never", "original", null));
-        assertThrows(InvalidRequestException.class,
-                () -> service.inpaintAsset(source, (n, t, d) -> "never", "a/b", null));
-        assertEquals(1, written.size());
+        // the check before decoding gives the same upright size
+        assertEquals(SIZE / 2, service.check(jpeg, "image").getWidth());
     }
 
     @Test

@@ -35,14 +35,14 @@ public class EditorServlet extends SlingSafeMethodsServlet {
     private static final long serialVersionUID = 1L;
 
     @Reference
-    private transient InpaintSupport support;
+    private transient RequestReader reader;
 
     @Override
     protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
         Resource resource = request.getResource();
         String context = request.getContextPath();
         try {
-            support.requireUser(request);
+            reader.requireUser(request);
         } catch (HttpError e) {
             String login = context + "/system/sling/form/login?resource="
                     + URLEncoder.encode(context + request.getRequestURI().substring(context.length()), StandardCharsets.UTF_8);

@@ -123,7 +123,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
                 continue;
             }
             Resource mask = maskOf(child);
-            if (mask != null && image.resultSince(0) == null && enqueue(resolver, image, Asset.of(mask))) {
+            if (mask != null && RenditionStore.resultSince(image, 0) == null && enqueue(resolver, image, Asset.of(mask))) {
                 queued++;
             }
         }
@@ -166,7 +166,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
         String name = image.getName();
         int dot = name.lastIndexOf('.');
         Resource folder = image.getParent();
-        if (dot <= 0 || folder == null || IngestJob.isMaskName(name) || Asset.isResultName(name)
+        if (dot <= 0 || folder == null || IngestJob.isMaskName(name) || RenditionStore.isResultName(name)
                 || Asset.of(image) == null) {
             return null;
         }

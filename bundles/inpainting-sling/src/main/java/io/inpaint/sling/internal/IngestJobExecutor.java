@@ -16,8 +16,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingResult;
+import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.RenditionName;
 import io.inpaint.api.ingest.IngestJob;
@@ -43,7 +44,10 @@ public class IngestJobExecutor implements JobExecutor {
     private ResourceResolverFactory resolverFactory;
 
     @Reference
-    private InpaintSupport support;
+    private RequestReader reader;
+
+    @Reference
+    private InpaintingService service;
 
     @Override
     public JobExecutionResult process(Job job, JobExecutionContext context) {
@@ -66,20 +70,23 @@ public class IngestJobExecutor implements JobExecutor {
                 return cancel(context, job, "the rendition name '" + rendition + "' is not a plain node name");
             }
             // a retry after a crash that came after the commit: the rendition is there, do not write a second
-            String done = rendition == null ? image.resultSince(Math.max(image.lastModified(), mask.lastModified()))
-                    : null;
+            String done = rendition == null
+                    ? RenditionStore.resultSince(image, Math.max(image.lastModified(), mask.lastModified())) : null;
             if (done != null) {
                 LOG.info("job {}: {} already has the rendition {} of its current files", job.getId(), imagePath,
                         done);
                 return context.result().message(done).succeeded();
             }
             InpaintingOptions options = IngestJob.options(properties(job));
-            byte[] maskData = support.read(mask.openOriginal(), "mask " + maskPath);
-            AssetInpaintingResult result = support.inpaint(image, null, maskData, options, rendition);
+            byte[] original = reader.read(image.openOriginal(), "image " + imagePath);
+            byte[] maskData = reader.read(mask.openOriginal(), "mask " + maskPath);
+            InpaintingResult result = service.inpaint(original, maskData, options);
+            String location = RenditionStore.write(image, rendition == null ? RenditionStore.newBase() : rendition,
+                    result);
             resolver.commit();
-            LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), imagePath, result.getLocation(),
-                    result.getResult().getTotalMillis());
-            return context.result().message(result.getLocation()).succeeded();
+            LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), imagePath, location,
+                    result.getTotalMillis());
+            return context.result().message(location).succeeded();
         } catch (InpaintingException e) {
             // the one mapping from the api's errors to the queue: bad input is cancelled, anything else retried
             if (e.isPermanent()) {

@@ -36,9 +36,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.inpaint.api.AssetInpaintingResult;
-import io.inpaint.api.AssetSource;
-import io.inpaint.api.AssetTarget;
 import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
@@ -93,7 +90,7 @@ class IngestJobExecutorTest {
         loginFailure = null;
         if (executor == null) {
             context.registerService(InpaintingService.class, model);
-            context.registerInjectActivateService(InpaintSupport.class);
+            context.registerInjectActivateService(RequestReader.class);
             // ranked above sling-mock's own: hands out the wrapped service resolvers
             context.registerService(ResourceResolverFactory.class, repo.factory(), "service.ranking", 100);
             executor = context.registerInjectActivateService(IngestJobExecutor.class);
@@ -289,29 +286,17 @@ class IngestJobExecutorTest {
         }
     }
 
-    /** Stores what it is given, as the model service does: through the target, a failed write wrapped. */
+    /** Answers the image it is given as the filled picture, or fails as told. */
     private static final class Model implements InpaintingService {
         InpaintingException failure;
 
         @Override
-        public InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public AssetInpaintingResult inpaintAsset(AssetSource source, AssetTarget target, String name,
-                InpaintingOptions options) throws InpaintingException {
+        public InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options)
+                throws InpaintingException {
             if (failure != null) {
                 throw failure;
             }
-            try (InputStream in = source.openOriginal()) {
-                byte[] image = in.readAllBytes();
-                String location = target.writeRendition(name, "image/png", image);
-                return new AssetInpaintingResult(location, name,
-                        new InpaintingResult(image, "image/png", 8, 8, 1, 1, 1, null));
-            } catch (IOException e) {
-                throw new InpaintingException("cannot store rendition " + name + ": " + e.getMessage(), e);
-            }
+            return new InpaintingResult(image, "image/png", 8, 8, 1, 1, 1, null);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.inpaint.sling.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -10,29 +9,23 @@ import org.apache.sling.api.request.RequestParameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import io.inpaint.api.AssetInpaintingResult;
-import io.inpaint.api.AssetSource;
-import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
-import io.inpaint.api.InpaintingResult;
-import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.InputTooLargeException;
 
 /**
- * What the servlets and the ingestion job share: the byte limit of a file (the picture rules are the model
- * service's, asked through {@link InpaintingService#check}), who may call, and reading uploads and options, so that
- * every entry point refuses the same inputs with the same messages.
+ * Reads what an entry point is given, within the byte limit of a file: for HTTP, who may call, uploads and options;
+ * for the servlets and the ingestion job, repository binaries. The picture rules are the model service's
+ * ({@link io.inpaint.api.InpaintingService#check}); every entry point refuses the same inputs with the same messages.
  */
-@Component(service = InpaintSupport.class)
-@Designate(ocd = InpaintSupport.Config.class)
-public class InpaintSupport {
+@Component(service = RequestReader.class)
+@Designate(ocd = RequestReader.Config.class)
+public class RequestReader {
 
     @ObjectClassDefinition(name = "Inpaint - Upload limits",
             description = "What the inpainting servlets and the ingestion job accept, checked before anything is read"
@@ -46,71 +39,12 @@ public class InpaintSupport {
         boolean allow_anonymous() default false;
     }
 
-    @Reference
-    private InpaintingService service;
-
     private volatile Config config;
 
     @Activate
     @Modified
     void activate(Config config) {
         this.config = config;
-    }
-
-    InpaintingService service() {
-        return service;
-    }
-
-    /** Inpaints two uploads; the result has the image's format. */
-    InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) throws InpaintingException {
-        return service.inpaint(image, mask, options);
-    }
-
-    /**
-     * Inpaints the asset into a rendition through the asset's own resolver, uncommitted: the caller commits or
-     * reverts. The rendition is {@code <name>.<ext>}, replacing it, or a new {@code inpainted-<millis>.<ext>} when
-     * {@code name} is null. {@code from}, when not null, is a picture of the original's size upright (an earlier
-     * result, say, so that an editor who inpainted twice stores the second fill) that is filled instead of the
-     * original.
-     */
-    AssetInpaintingResult inpaint(Asset asset, byte[] from, byte[] mask, InpaintingOptions options, String name)
-            throws InpaintingException {
-        byte[] original = read(asset.openOriginal(), "asset " + asset.path());
-        String what = "asset " + asset.path();
-        ImageInfo filled = from != null ? service.check(from, "image") : service.check(original, what);
-        if (from != null) {
-            ImageInfo stored = service.check(original, what);
-            if (!filled.sameSize(stored)) {
-                throw new InvalidRequestException("the image is " + filled.getWidth() + "x" + filled.getHeight()
-                        + " but the asset is " + stored.getWidth() + "x" + stored.getHeight()
-                        + "; they must have the same size");
-            }
-        }
-        byte[] image = from != null ? from : original;
-        // the result has the format of the picture filled, which may not be the original's
-        String rendition = (name == null ? Asset.newRenditionBase() : name) + "." + filled.getExtension();
-        AssetSource source = new AssetSource() {
-            @Override
-            public String getPath() {
-                return asset.path();
-            }
-
-            @Override
-            public String getMimeType() {
-                return asset.mimeType();
-            }
-
-            @Override
-            public InputStream openOriginal() {
-                return new ByteArrayInputStream(image);
-            }
-
-            @Override
-            public InputStream openMask() {
-                return new ByteArrayInputStream(mask);
-            }
-        };
-        return service.inpaintAsset(source, asset.target(), rendition, options);
     }
 
     /**

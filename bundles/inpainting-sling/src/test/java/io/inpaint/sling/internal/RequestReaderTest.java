@@ -13,22 +13,22 @@ import org.junit.jupiter.api.Test;
 
 import io.inpaint.api.InpaintingException;
 
-class InpaintSupportTest {
+class RequestReaderTest {
 
     @Test
     void booleanParametersAreTrueOrFalseAndNothingElse() throws InpaintingException {
-        assertTrue(InpaintSupport.flag(request(Map.of("store", "true")), "store"));
-        assertTrue(InpaintSupport.flag(request(Map.of("store", " TRUE ")), "store"));
-        assertFalse(InpaintSupport.flag(request(Map.of("store", "false")), "store"));
-        assertFalse(InpaintSupport.flag(request(Map.of()), "store"));
-        assertFalse(InpaintSupport.flag(request(Map.of("store", "")), "store"));
+        assertTrue(RequestReader.flag(request(Map.of("store", "true")), "store"));
+        assertTrue(RequestReader.flag(request(Map.of("store", " TRUE ")), "store"));
+        assertFalse(RequestReader.flag(request(Map.of("store", "false")), "store"));
+        assertFalse(RequestReader.flag(request(Map.of()), "store"));
+        assertFalse(RequestReader.flag(request(Map.of("store", "")), "store"));
         // one rule for every boolean: store, flow and keepMetadata refuse the same values with the same message
         for (String name : new String[] {"store", "flow", "keepMetadata"}) {
             for (String value : new String[] {"maybe", "1", "on", "yes"}) {
                 SlingHttpServletRequest request = request(Map.of(name, value));
                 HttpError e = httpError(() -> {
-                    InpaintSupport.options(request);
-                    InpaintSupport.flag(request, name);
+                    RequestReader.options(request);
+                    RequestReader.flag(request, name);
                 }, name + "=" + value);
                 assertEquals(400, e.status());
                 assertEquals(name + " must be true or false, got '" + value + "'", e.getMessage());
