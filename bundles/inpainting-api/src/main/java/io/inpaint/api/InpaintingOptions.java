@@ -64,7 +64,7 @@ public final class InpaintingOptions {
 
     private final MaskMode maskMode;
     private final int threshold;
-    private final int dilation;
+    private final int dilate;
     private final int maxSide;
     private final int contextMargin;
     private final boolean flow;
@@ -75,7 +75,7 @@ public final class InpaintingOptions {
     private InpaintingOptions(Builder b) {
         maskMode = b.maskMode;
         threshold = b.threshold;
-        dilation = b.dilation;
+        dilate = b.dilate;
         maxSide = b.maxSide;
         contextMargin = b.contextMargin;
         flow = b.flow;
@@ -93,7 +93,7 @@ public final class InpaintingOptions {
     }
 
     public Builder toBuilder() {
-        return new Builder().maskMode(maskMode).threshold(threshold).dilation(dilation).maxSide(maxSide)
+        return new Builder().maskMode(maskMode).threshold(threshold).dilate(dilate).maxSide(maxSide)
                 .contextMargin(contextMargin).flow(flow).outputFormat(outputFormat)
                 .jpegQuality(jpegQuality).keepMetadata(keepMetadata);
     }
@@ -109,8 +109,8 @@ public final class InpaintingOptions {
     }
 
     /** Pixels ({@value #DILATE_MIN}..{@value #DILATE_MAX}) by which the hole is grown in every direction before filling; default 0. */
-    public int getDilation() {
-        return dilation;
+    public int getDilate() {
+        return dilate;
     }
 
     /**
@@ -155,7 +155,7 @@ public final class InpaintingOptions {
             return false;
         }
         InpaintingOptions other = (InpaintingOptions) o;
-        return maskMode == other.maskMode && threshold == other.threshold && dilation == other.dilation
+        return maskMode == other.maskMode && threshold == other.threshold && dilate == other.dilate
                 && maxSide == other.maxSide && contextMargin == other.contextMargin
                 && flow == other.flow && outputFormat == other.outputFormat && jpegQuality == other.jpegQuality
                 && keepMetadata == other.keepMetadata;
@@ -163,13 +163,13 @@ public final class InpaintingOptions {
 
     @Override
     public int hashCode() {
-        return Objects.hash(maskMode, threshold, dilation, maxSide, contextMargin, flow, outputFormat,
+        return Objects.hash(maskMode, threshold, dilate, maxSide, contextMargin, flow, outputFormat,
                 jpegQuality, keepMetadata);
     }
 
     @Override
     public String toString() {
-        return "InpaintingOptions[maskMode=" + maskMode + ", threshold=" + threshold + ", dilation=" + dilation
+        return "InpaintingOptions[maskMode=" + maskMode + ", threshold=" + threshold + ", dilate=" + dilate
                 + ", maxSide=" + maxSide + ", contextMargin=" + contextMargin + ", flow=" + flow + ", outputFormat=" + outputFormat + ", jpegQuality=" + jpegQuality
                 + ", keepMetadata=" + keepMetadata + "]";
     }
@@ -177,7 +177,7 @@ public final class InpaintingOptions {
     public static final class Builder {
         private MaskMode maskMode = MaskMode.AUTO;
         private int threshold = 127;
-        private int dilation;
+        private int dilate;
         private int maxSide = 512;
         private int contextMargin = 64;
         private boolean flow;
@@ -200,8 +200,8 @@ public final class InpaintingOptions {
         }
 
         /** @throws IllegalArgumentException outside {@value #DILATE_MIN}..{@value #DILATE_MAX} */
-        public Builder dilation(int value) {
-            dilation = inRange(DILATE, value, DILATE_MIN, DILATE_MAX);
+        public Builder dilate(int value) {
+            dilate = inRange(DILATE, value, DILATE_MIN, DILATE_MAX);
             return this;
         }
 
@@ -265,7 +265,7 @@ public final class InpaintingOptions {
                 b.threshold(v);
             }
             if ((v = number(values, DILATE, DILATE_MIN, DILATE_MAX)) != null) {
-                b.dilation(v);
+                b.dilate(v);
             }
             if ((v = number(values, MAX_SIDE, MAX_SIDE_MIN, MAX_SIDE_MAX)) != null) {
                 b.maxSide(v);

@@ -30,7 +30,7 @@ class InpaintingOptionsTest {
             InpaintingOptions.Builder b = InpaintingOptions.builder();
             switch (name) {
                 case "threshold" -> b.threshold(value);
-                case "dilate" -> b.dilation(value);
+                case "dilate" -> b.dilate(value);
                 case "maxSide" -> b.maxSide(value);
                 case "contextMargin" -> b.contextMargin(value);
                 default -> b.jpegQuality(value);
@@ -44,7 +44,7 @@ class InpaintingOptionsTest {
 
     @Test
     void bordersOfTheRangesPass() {
-        InpaintingOptions o = InpaintingOptions.builder().threshold(254).dilation(1024).maxSide(64)
+        InpaintingOptions o = InpaintingOptions.builder().threshold(254).dilate(1024).maxSide(64)
                 .contextMargin(4096).jpegQuality(1).build();
         assertEquals(254, o.getThreshold());
         assertEquals(64, o.getMaxSide());
@@ -55,7 +55,7 @@ class InpaintingOptionsTest {
     void parsedTextIsTrimmedAndAnyCase() throws InvalidRequestException {
         InpaintingOptions o = InpaintingOptions.parse(Map.of("dilate", " 4 ", "maskMode", "Alpha",
                 "keepMetadata", "FALSE")::get).build();
-        assertEquals(InpaintingOptions.builder().dilation(4).maskMode(InpaintingOptions.MaskMode.ALPHA)
+        assertEquals(InpaintingOptions.builder().dilate(4).maskMode(InpaintingOptions.MaskMode.ALPHA)
                 .keepMetadata(false).build(), o);
         assertEquals(InpaintingOptions.defaults(), InpaintingOptions.parse(Map.<String, String>of()::get).build());
     }

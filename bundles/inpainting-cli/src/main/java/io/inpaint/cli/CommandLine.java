@@ -145,7 +145,7 @@ final class CommandLine {
         try {
             InpaintingOptions.Builder b = InpaintingOptions.builder()
                     .maxSide(number(flags, "--max-side", defaults.getMaxSide()))
-                    .dilation(number(flags, "--dilate", defaults.getDilation()))
+                    .dilate(number(flags, "--dilate", defaults.getDilate()))
                     .threshold(number(flags, "--threshold", defaults.getThreshold()))
                     .flow(flags.containsKey("--flow"));
             if (flags.containsKey("--mask-mode")) {

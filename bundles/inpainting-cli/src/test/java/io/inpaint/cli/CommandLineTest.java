@@ -45,7 +45,7 @@ class CommandLineTest {
         assertEquals(Path.of("m/model.json"), c.model());
         InpaintingOptions o = c.options();
         assertEquals(256, o.getMaxSide());
-        assertEquals(4, o.getDilation());
+        assertEquals(4, o.getDilate());
         assertEquals(10, o.getThreshold());
         assertEquals(MaskMode.ALPHA, o.getMaskMode());
         assertEquals(true, o.isFlow());

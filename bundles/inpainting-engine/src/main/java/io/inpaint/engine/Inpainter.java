@@ -9,7 +9,7 @@ import io.inpaint.engine.image.Compositor;
 import io.inpaint.engine.image.FlowPicture;
 import io.inpaint.engine.image.HoleMask;
 import io.inpaint.engine.image.ImageLoader;
-import io.inpaint.engine.image.InpaintTranslator;
+import io.inpaint.engine.image.TileTensors;
 import io.inpaint.engine.image.NetworkTile;
 import io.inpaint.engine.image.Pixels;
 import io.inpaint.engine.image.RegionPlanner;
@@ -72,7 +72,7 @@ public final class Inpainter implements AutoCloseable {
                     + ", threshold " + options.getThreshold() + "): paint the hole white on black,"
                     + " or opaque on a transparent mask");
         }
-        holes = holes.dilate(options.getDilation());
+        holes = holes.dilate(options.getDilate());
         List<Region> regions = RegionPlanner.plan(holes, options.getMaxSide(), options.getContextMargin());
         BufferedImage result = rgbCopy(image);
         int[] pixels = ((DataBufferInt) result.getRaster().getDataBuffer()).getData();
@@ -84,7 +84,7 @@ public final class Inpainter implements AutoCloseable {
                 TileFill fill;
                 // A sub-manager per region frees each crop's native memory before the next one is run.
                 try (NDManager regionManager = manager.newSubManager()) {
-                    NDList input = InpaintTranslator.toNetwork(regionManager, tile);
+                    NDList input = TileTensors.toNetwork(regionManager, tile);
                     NDList output;
                     synchronized (forwardLock) {
                         checkOpen();
@@ -92,7 +92,7 @@ public final class Inpainter implements AutoCloseable {
                         output = model.forward(input);
                         inferenceNanos += System.nanoTime() - start;
                     }
-                    fill = InpaintTranslator.fromNetwork(tile, output);
+                    fill = TileTensors.fromNetwork(tile, output);
                 }
                 fill = SeamMatch.match(tile, fill);
                 Compositor.paste(pixels, w, holes, region, fill);

@@ -179,7 +179,7 @@ class InpainterTest {
         BufferedImage image = photo(64, 48, BufferedImage.TYPE_INT_RGB);
         BufferedImage mask = mask(64, 48, new int[] {20, 16, 10, 8});
         InpaintResult result = inpainters.get(engine).inpaint(image, mask,
-                InpaintingOptions.builder().dilation(3).build());
+                InpaintingOptions.builder().dilate(3).build());
         assertEquals(16L * 14, result.holePixels());
         assertFilled(image, result.image(), holes(mask(64, 48, new int[] {17, 13, 16, 14})));
     }

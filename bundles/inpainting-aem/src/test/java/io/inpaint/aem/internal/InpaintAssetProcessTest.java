@@ -100,7 +100,7 @@ class InpaintAssetProcessTest {
         assertEquals("clean", job.get(IngestJob.RENDITION));
         assertEquals(7, job.size(), job.toString());
         // the executor reads these properties into exactly the options asked for
-        assertEquals(InpaintingOptions.builder().dilation(4).threshold(100)
+        assertEquals(InpaintingOptions.builder().dilate(4).threshold(100)
                 .maskMode(InpaintingOptions.MaskMode.ALPHA).keepMetadata(false).build(),
                 IngestJob.options(job));
         assertNothingWritten();

@@ -20,7 +20,7 @@ class IngestJobTest {
         InpaintingOptions options = IngestJob.options(Map.of(
                 "image", "/content/dam/a.jpg", "mask", "/content/dam/a.mask.png", "dilate", 4L, "threshold", "100",
                 "maskMode", "luminance", "keepMetadata", false, "jpegQuality", 80));
-        assertEquals(InpaintingOptions.builder().dilation(4).threshold(100)
+        assertEquals(InpaintingOptions.builder().dilate(4).threshold(100)
                 .maskMode(InpaintingOptions.MaskMode.LUMINANCE).keepMetadata(false).jpegQuality(80).build(), options);
         assertEquals(InpaintingOptions.defaults(), IngestJob.options(Map.of()));
     }

@@ -39,7 +39,7 @@ import io.inpaint.api.InvalidRequestException;
  */
 @Component(service = Servlet.class)
 @SlingServletResourceTypes(
-        resourceTypes = {Asset.DAM_ASSET, Asset.NT_FILE},
+        resourceTypes = {StoredImage.DAM_ASSET, StoredImage.NT_FILE},
         selectors = {AssetInpaintServlet.SELECTOR, AssetInpaintServlet.JOB_SELECTOR},
         extensions = {"json", "png", "jpg", "jpeg", "gif", "bmp"},
         methods = {HttpConstants.METHOD_GET, HttpConstants.METHOD_POST})
@@ -85,7 +85,7 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
             if (!SELECTOR.equals(request.getRequestPathInfo().getSelectorString())) {
                 throw new HttpError(405, "POST " + SELECTOR + ", not " + JOB_SELECTOR);
             }
-            Asset asset = Asset.of(request.getResource());
+            StoredImage asset = StoredImage.of(request.getResource());
             if (asset == null) {
                 throw new HttpError(404, "no image asset or file at " + request.getResource().getPath());
             }
@@ -156,7 +156,7 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
         if (maskPath == null || maskPath.isBlank()) {
             throw new InvalidRequestException("no mask: upload it as part 'mask' or name it with 'maskPath'");
         }
-        Asset mask = Asset.of(request.getResourceResolver().getResource(maskPath));
+        StoredImage mask = StoredImage.of(request.getResourceResolver().getResource(maskPath));
         if (mask == null) {
             throw new InputNotFoundException("no mask file or asset at " + maskPath);
         }

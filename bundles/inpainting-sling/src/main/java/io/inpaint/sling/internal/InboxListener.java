@@ -115,7 +115,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
     private int reconcile(ResourceResolver resolver, Resource folder) {
         int queued = 0;
         for (Resource child : folder.getChildren()) {
-            Asset image = Asset.of(child);
+            StoredImage image = StoredImage.of(child);
             if (image == null) {
                 if (!"jcr:content".equals(child.getName())) {
                     queued += reconcile(resolver, child);
@@ -123,7 +123,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
                 continue;
             }
             Resource mask = maskOf(child);
-            if (mask != null && RenditionStore.resultSince(image, 0) == null && enqueue(resolver, image, Asset.of(mask))) {
+            if (mask != null && RenditionStore.resultSince(image, 0) == null && enqueue(resolver, image, StoredImage.of(mask))) {
                 queued++;
             }
         }
@@ -139,7 +139,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
     private static Resource fileAt(ResourceResolver resolver, String path) {
         int content = path.indexOf("/jcr:content");
         Resource resource = resolver.getResource(content < 0 ? path : path.substring(0, content));
-        return Asset.of(resource) == null ? null : resource;
+        return StoredImage.of(resource) == null ? null : resource;
     }
 
     private void pairUp(ResourceResolver resolver, Resource file) {
@@ -150,13 +150,13 @@ public class InboxListener implements ResourceChangeListener, Runnable {
         if (IngestJob.isMaskName(file.getName())) {
             for (Resource sibling : folder.getChildren()) {
                 if (file.getPath().equals(pathOf(maskOf(sibling)))) {
-                    enqueue(resolver, Asset.of(sibling), Asset.of(file));
+                    enqueue(resolver, StoredImage.of(sibling), StoredImage.of(file));
                 }
             }
         } else {
             Resource mask = maskOf(file);
             if (mask != null) {
-                enqueue(resolver, Asset.of(file), Asset.of(mask));
+                enqueue(resolver, StoredImage.of(file), StoredImage.of(mask));
             }
         }
     }
@@ -167,18 +167,18 @@ public class InboxListener implements ResourceChangeListener, Runnable {
         int dot = name.lastIndexOf('.');
         Resource folder = image.getParent();
         if (dot <= 0 || folder == null || IngestJob.isMaskName(name) || RenditionStore.isResultName(name)
-                || Asset.of(image) == null) {
+                || StoredImage.of(image) == null) {
             return null;
         }
         Resource mask = folder.getChild(IngestJob.maskName(name));
-        return mask != null && Asset.of(mask) != null ? mask : null;
+        return mask != null && StoredImage.of(mask) != null ? mask : null;
     }
 
     private static String pathOf(Resource resource) {
         return resource == null ? null : resource.getPath();
     }
 
-    private boolean enqueue(ResourceResolver resolver, Asset image, Asset mask) {
+    private boolean enqueue(ResourceResolver resolver, StoredImage image, StoredImage mask) {
         try {
             return queue.enqueue(resolver, image, mask);
         } catch (PersistenceException e) {

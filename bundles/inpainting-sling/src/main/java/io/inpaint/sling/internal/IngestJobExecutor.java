@@ -61,8 +61,8 @@ public class IngestJobExecutor implements JobExecutor {
         }
         try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
                 Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
-            Asset image = Asset.of(resolver.getResource(imagePath));
-            Asset mask = Asset.of(resolver.getResource(maskPath));
+            StoredImage image = StoredImage.of(resolver.getResource(imagePath));
+            StoredImage mask = StoredImage.of(resolver.getResource(maskPath));
             if (image == null || mask == null) {
                 return cancel(context, job, (image == null ? imagePath : maskPath) + " is gone or not a file");
             }

@@ -53,7 +53,7 @@ final class IngestQueue {
      * @throws PersistenceException the claim could not be saved, e.g. another instance claimed the pair at the same
      *         time; the caller reverts
      */
-    boolean enqueue(ResourceResolver resolver, Asset image, Asset mask) throws PersistenceException {
+    boolean enqueue(ResourceResolver resolver, StoredImage image, StoredImage mask) throws PersistenceException {
         String version = image.lastModified() + "|" + mask.path() + "@" + mask.lastModified();
         String path = CLAIMS + image.path();
         if (claimed(resolver.getResource(path), version) || !jobManager.findJobs(JobManager.QueryType.ALL,

@@ -54,7 +54,7 @@ final class RenditionStore {
      * @throws InvalidRequestException the base name is not plain
      * @throws InpaintingException the repository refused the write (transient)
      */
-    static String write(Asset asset, String base, InpaintingResult result) throws InpaintingException {
+    static String write(StoredImage asset, String base, InpaintingResult result) throws InpaintingException {
         String name = RenditionName.check(base, "the rendition name") + "." + result.getExtension();
         Resource resource = asset.resource();
         ResourceResolver resolver = resource.getResourceResolver();
@@ -70,7 +70,7 @@ final class RenditionStore {
                 resolver.delete(existing);
             }
             Resource created = resolver.create(parent, path.substring(slash + 1),
-                    Map.of("jcr:primaryType", Asset.NT_FILE));
+                    Map.of("jcr:primaryType", StoredImage.NT_FILE));
             Map<String, Object> content = new HashMap<>();
             content.put("jcr:primaryType", "nt:resource");
             content.put("jcr:mimeType", result.getMimeType());
@@ -88,14 +88,14 @@ final class RenditionStore {
      * The path of a rendition the plugin named itself that was written at or after {@code since} (epoch millis, by
      * its {@code jcr:lastModified}), or null when there is none.
      */
-    static String resultSince(Asset asset, long since) {
+    static String resultSince(StoredImage asset, long since) {
         Resource folder = asset.resultFolder();
         if (folder == null) {
             return null;
         }
         String prefix = path(asset, RESULT_PREFIX).substring(folder.getPath().length() + 1);
         for (Resource child : folder.getChildren()) {
-            Asset result = child.getName().startsWith(prefix) ? Asset.of(child) : null;
+            StoredImage result = child.getName().startsWith(prefix) ? StoredImage.of(child) : null;
             if (result != null && result.lastModified() >= since) {
                 return child.getPath();
             }
@@ -104,7 +104,7 @@ final class RenditionStore {
     }
 
     /** Whether {@code resolver}'s user may create a rendition of {@code asset}; asked before any work is done. */
-    static boolean mayWrite(Asset asset, ResourceResolver resolver) {
+    static boolean mayWrite(StoredImage asset, ResourceResolver resolver) {
         Session session = resolver.adaptTo(Session.class);
         if (session == null) {
             return false;
@@ -118,10 +118,10 @@ final class RenditionStore {
     }
 
     /** The repository path the rendition {@code name} of {@code asset} gets. */
-    private static String path(Asset asset, String name) {
+    private static String path(StoredImage asset, String name) {
         Resource resource = asset.resource();
         if (asset.isDam()) {
-            return resource.getPath() + "/" + Asset.RENDITIONS + "/" + name;
+            return resource.getPath() + "/" + StoredImage.RENDITIONS + "/" + name;
         }
         String file = resource.getName();
         int dot = file.lastIndexOf('.');

@@ -164,8 +164,8 @@ class InboxReconciliationTest {
         file(INBOX + "/photo.jpg");
         file(INBOX + "/photo.mask.png");
         ResourceResolver resolver = context.resourceResolver();
-        Asset image = Asset.of(resolver.getResource(INBOX + "/photo.jpg"));
-        Asset mask = Asset.of(resolver.getResource(INBOX + "/photo.mask.png"));
+        StoredImage image = StoredImage.of(resolver.getResource(INBOX + "/photo.jpg"));
+        StoredImage mask = StoredImage.of(resolver.getResource(INBOX + "/photo.mask.png"));
         // an instance that died between its claim and its job: the job manager refused, here
         assertEquals(false, new IngestQueue(refusingJobManager()).enqueue(resolver, image, mask));
         instance().run();

@@ -32,7 +32,7 @@ class RenditionStoreTest {
 
     @Test
     void renditionExtensionFollowsTheResultNotTheOriginal() throws Exception {
-        Asset asset = file("/content/dam/a/photo.jpg", "image/jpeg");
+        StoredImage asset = file("/content/dam/a/photo.jpg", "image/jpeg");
 
         // an editor's repeat sends a PNG of the JPEG asset's size: the result is a PNG, and so is its name
         String png = RenditionStore.write(asset, "inpainted-1", result("image/png", PNG));
@@ -55,7 +55,7 @@ class RenditionStoreTest {
         context.create().resource("/content/dam/b/photo.jpg/jcr:content", "jcr:primaryType", "dam:AssetContent");
         context.load().binaryFile(new ByteArrayInputStream(JPEG),
                 "/content/dam/b/photo.jpg/jcr:content/renditions/original", "image/jpeg");
-        Asset asset = Asset.of(context.resourceResolver().getResource("/content/dam/b/photo.jpg"));
+        StoredImage asset = StoredImage.of(context.resourceResolver().getResource("/content/dam/b/photo.jpg"));
 
         // "original" as a base still gets the result's extension: the original itself cannot be named
         String path = RenditionStore.write(asset, "original", result("image/png", PNG));
@@ -65,7 +65,7 @@ class RenditionStoreTest {
 
     @Test
     void namesThatLeaveTheFolderAreRefusedAndNothingIsWritten() throws Exception {
-        Asset asset = file("/content/dam/c/photo.jpg", "image/jpeg");
+        StoredImage asset = file("/content/dam/c/photo.jpg", "image/jpeg");
         for (String base : new String[] {"a/b", "../x", "jcr:data", ".hidden"}) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class,
                     () -> RenditionStore.write(asset, base, result("image/png", PNG)));
@@ -76,7 +76,7 @@ class RenditionStoreTest {
 
     @Test
     void resultsAreFoundByTheirPrefixAndTime() throws Exception {
-        Asset asset = file("/content/dam/d/photo.jpg", "image/jpeg");
+        StoredImage asset = file("/content/dam/d/photo.jpg", "image/jpeg");
         assertNull(RenditionStore.resultSince(asset, 0));
         String path = RenditionStore.write(asset, RenditionStore.newBase(), result("image/png", PNG));
         context.resourceResolver().commit();
@@ -86,9 +86,9 @@ class RenditionStoreTest {
         assertFalse(RenditionStore.isResultName("photo.jpg"));
     }
 
-    private Asset file(String path, String mimeType) {
+    private StoredImage file(String path, String mimeType) {
         context.load().binaryFile(new ByteArrayInputStream(JPEG), path, mimeType);
-        return Asset.of(context.resourceResolver().getResource(path));
+        return StoredImage.of(context.resourceResolver().getResource(path));
     }
 
     private void assertStored(String path, String mimeType, byte[] data) throws IOException {

@@ -15,7 +15,7 @@ import io.inpaint.api.RenditionName;
  * {@code jcr:content/renditions/original}) or an {@code nt:file} (the file is the original). Where its results go
  * is {@link RenditionStore}'s.
  */
-final class Asset {
+final class StoredImage {
 
     static final String DAM_ASSET = "dam:Asset";
     static final String NT_FILE = "nt:file";
@@ -25,23 +25,23 @@ final class Asset {
     private final Resource original;
     private final boolean dam;
 
-    private Asset(Resource resource, Resource original, boolean dam) {
+    private StoredImage(Resource resource, Resource original, boolean dam) {
         this.resource = resource;
         this.original = original;
         this.dam = dam;
     }
 
     /** The asset at {@code resource}, or null when it is neither a DAM asset with an original nor a file. */
-    static Asset of(Resource resource) {
+    static StoredImage of(Resource resource) {
         if (resource == null || ResourceUtil.isNonExistingResource(resource)) {
             return null;
         }
         if (resource.isResourceType(DAM_ASSET)) {
             Resource original = resource.getChild(RENDITIONS + "/" + RenditionName.ORIGINAL);
-            return original == null ? null : new Asset(resource, original, true);
+            return original == null ? null : new StoredImage(resource, original, true);
         }
         if (resource.isResourceType(NT_FILE)) {
-            return new Asset(resource, resource, false);
+            return new StoredImage(resource, resource, false);
         }
         return null;
     }
