@@ -30,6 +30,10 @@ final class InferenceQueue {
     private static final int CANCELLED = 2;
 
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
+    /** Housekeeping in {@link #queue}: not requests, so not counted against the capacity nor in the length. */
+    private final AtomicInteger housekeepingQueued = new AtomicInteger();
+    /** Housekeeping left when the queue closed, run once the worker has stopped. */
+    private final BlockingQueue<Job<?>> housekeeping = new LinkedBlockingQueue<>();
     private volatile int capacity;
     private final Thread worker;
     private volatile boolean open = true;
@@ -59,7 +63,7 @@ final class InferenceQueue {
      * @throws ModelUnavailableException the queue was closed, before the work was offered or before it ran
      */
     <T> T run(Callable<T> work, long timeoutMillis) throws InpaintingException {
-        Job<T> job = new Job<>(work);
+        Job<T> job = new Job<>(work, false);
         // with the lock, no work enters once close() has run, so the worker never leaves any behind, and two
         // callers never both take the last place
         synchronized (offerLock) {
@@ -127,10 +131,10 @@ final class InferenceQueue {
      * decoding, so that an overloaded service refuses quickly and cheaply.
      */
     ServiceBusyException refusal(long timeoutMillis) {
-        if (queue.size() >= capacity) {
+        if (length() >= capacity) {
             return full();
         }
-        long ahead = queue.size() + inFlight.get();
+        long ahead = length() + inFlight.get();
         long waitMillis = ahead * recentRunMillis;
         if (waitMillis > timeoutMillis) {
             return new ServiceBusyException("the inpainting queue is busy: the " + ahead + " requests ahead take about "
@@ -148,7 +152,7 @@ final class InferenceQueue {
     /** How long the waiting work will take at the recent run time; at least one second. */
     private long retryAfterSeconds() {
         long mean = recentRunMillis == 0 ? 1000 : recentRunMillis;
-        return Math.max(1, (queue.size() + 1) * mean / 1000);
+        return Math.max(1, (length() + 1) * mean / 1000);
     }
 
     private void work() {
@@ -159,7 +163,10 @@ final class InferenceQueue {
             } catch (InterruptedException e) {
                 break;
             }
-            if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
+            if (job != null && job.housekeeping) {
+                housekeepingQueued.decrementAndGet();
+                runHousekeeping(job);
+            } else if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
                 inFlight.incrementAndGet();
                 long start = System.nanoTime();
                 try {
@@ -174,9 +181,42 @@ final class InferenceQueue {
         }
     }
 
+    /**
+     * Runs {@code task} on the worker after everything queued now, whatever the capacity; when the queue is closed,
+     * once the worker has stopped. For housekeeping that must not overlap the work ahead of it (closing a model
+     * that work may still use).
+     */
+    void afterQueued(Runnable task) {
+        Job<Object> job = new Job<>(() -> {
+            task.run();
+            return null;
+        }, true);
+        synchronized (offerLock) {
+            if (open) {
+                housekeepingQueued.incrementAndGet();
+                queue.add(job);
+                return;
+            }
+        }
+        if (worker.isAlive()) {
+            housekeeping.add(job); // run by close() once the worker has stopped
+        } else {
+            runHousekeeping(job);
+        }
+    }
+
     /** How many requests may wait from now on; requests already waiting beyond it still run. */
     void capacity(int capacity) {
         this.capacity = capacity;
+    }
+
+    private static void runHousekeeping(Job<?> job) {
+        job.execute();
+        job.result.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warn("Inference queue housekeeping failed", failure);
+            }
+        });
     }
 
     /**
@@ -188,7 +228,10 @@ final class InferenceQueue {
         }
         Job<?> job;
         while ((job = queue.poll()) != null) {
-            if (job.state.compareAndSet(QUEUED, CANCELLED)) {
+            if (job.housekeeping) {
+                housekeepingQueued.decrementAndGet();
+                housekeeping.add(job);
+            } else if (job.state.compareAndSet(QUEUED, CANCELLED)) {
                 job.result.completeExceptionally(new ModelUnavailableException("the inpainting service is stopping"));
             }
         }
@@ -198,12 +241,18 @@ final class InferenceQueue {
             Thread.currentThread().interrupt();
         }
         if (worker.isAlive()) {
-            LOG.warn("Inference worker {} still busy after {} ms; leaving it to finish", worker.getName(), waitMillis);
+            LOG.warn("Inference worker {} still busy after {} ms; leaving it to finish, and {} housekeeping task(s)"
+                    + " undone", worker.getName(), waitMillis, housekeeping.size());
+            return;
+        }
+        while ((job = housekeeping.poll()) != null) {
+            runHousekeeping(job);
         }
     }
 
+    /** Requests waiting. */
     int length() {
-        return queue.size();
+        return queue.size() - housekeepingQueued.get();
     }
 
     int capacity() {
@@ -216,11 +265,14 @@ final class InferenceQueue {
 
     private static final class Job<T> {
         final Callable<T> work;
+        /** Not a request: no caller waits, and it is neither counted nor cancelled on close. */
+        final boolean housekeeping;
         final AtomicInteger state = new AtomicInteger(QUEUED);
         final CompletableFuture<T> result = new CompletableFuture<>();
 
-        Job(Callable<T> work) {
+        Job(Callable<T> work, boolean housekeeping) {
             this.work = work;
+            this.housekeeping = housekeeping;
         }
 
         void execute() {

@@ -34,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of the model. Every request goes through one bounded queue and one worker thread, because the model
- * runs one forward pass at a time; decoding and encoding happen on the caller's thread, outside the queue.
+ * The one owner of the model. A request is decoded, checked and prepared on the caller's thread, its forward passes
+ * run on the queue's one worker thread (the model's only user: it runs one forward pass at a time), and the result is
+ * composited and encoded on the caller's thread again.
  */
 @Component(service = InpaintingService.class)
 @Designate(ocd = ModelServiceImpl.Config.class)
@@ -120,7 +121,7 @@ public class ModelServiceImpl implements InpaintingService {
         queue.close(STOP_WAIT_MS);
         ModelHandle current = model.getAndSet(null);
         if (current != null) {
-            current.retire();
+            current.close();
         }
     }
 
@@ -165,7 +166,8 @@ public class ModelServiceImpl implements InpaintingService {
         LOG.info("Loaded model {} (training status {}) from {} on {} {} in {} ms", d.name(), d.training().status(),
                 d.file(), loaded.engine(), loaded.device(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         if (previous != null) {
-            previous.retire();
+            // behind everything queued: work that took the old model before the swap has finished by then
+            queue.afterQueued(previous::close);
         }
     }
 
@@ -185,13 +187,16 @@ public class ModelServiceImpl implements InpaintingService {
             ImageCheck check = imageCheck;
             ImageCodec.Decoded picture = ImageCodec.decode(image, "image", check);
             ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
+            // prepare and composite on this thread: only the forward passes wait in the queue
+            Inpainter.Prepared prepared;
             try {
-                // before the queue, so that a mask of another size waits for nothing
-                Inpainter.checkSizes(picture.image(), holes.image());
+                prepared = Inpainter.prepare(picture.image(), holes.image(), opts);
             } catch (InvalidInputException e) {
                 throw new InvalidRequestException(e.getMessage(), e);
             }
-            InpaintResult filled = runOnModel(picture, holes, opts, cfg.request_timeout_ms());
+            Inpainter.Forwarded forwarded = queue.run(() -> currentModel().inpainter().forward(prepared),
+                    cfg.request_timeout_ms());
+            InpaintResult filled = Inpainter.composite(prepared, forwarded);
             InpaintingResult result = encode(image, picture, filled, opts, start);
             completed.incrementAndGet();
             lastInferenceMillis.set(filled.inferenceMillis());
@@ -223,32 +228,16 @@ public class ModelServiceImpl implements InpaintingService {
         }
     }
 
-    /** Queues the model work; the current model is taken when the work starts, so a swap never fails it. */
-    private InpaintResult runOnModel(ImageCodec.Decoded picture, ImageCodec.Decoded holes, InpaintingOptions options,
-            long timeoutMillis) throws InpaintingException {
-        return queue.run(() -> {
-            ModelHandle handle = acquireModel();
-            try {
-                return handle.inpainter().inpaint(picture.image(), holes.image(), options);
-            } catch (InvalidInputException e) {
-                throw new InvalidRequestException(e.getMessage(), e);
-            } finally {
-                handle.release();
-            }
-        }, timeoutMillis);
-    }
-
-    private ModelHandle acquireModel() throws ModelUnavailableException {
-        while (true) {
-            ModelHandle handle = model.get();
-            if (handle == null) {
-                throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
-            }
-            if (handle.acquire()) {
-                return handle;
-            }
-            // retired between reading and acquiring: the new model is already in place
+    /**
+     * The model in service, read on the queue's worker when the work starts: the worker is the model's only user, so
+     * a model swapped out is closed by a task queued behind the work that may still use it (see {@link #load}).
+     */
+    private ModelHandle currentModel() throws ModelUnavailableException {
+        ModelHandle handle = model.get();
+        if (handle == null) {
+            throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
         }
+        return handle;
     }
 
     private static InpaintingResult encode(byte[] original, ImageCodec.Decoded picture, InpaintResult filled,
