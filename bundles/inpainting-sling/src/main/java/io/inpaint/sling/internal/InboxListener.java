@@ -29,8 +29,9 @@ import io.inpaint.api.ingest.IngestJob;
  *
  * <p>Change events are missed while the bundle is stopped or the instance is down, so the folders are also
  * reconciled, at start and then every {@code scheduler.period} seconds (Sling's scheduler runs this as a
- * {@link Runnable}): every pair without a rendition from the plugin and without a waiting or running job gets one.
- * {@link IngestQueue} keeps both paths, and several instances, from queueing one pair twice.
+ * {@link Runnable}): every pair without a rendition from the plugin and without a waiting or running job gets one
+ * (also a pair whose rendition was deleted), unless its job was cancelled for bad input; the claims of images that
+ * are gone are removed. {@link IngestQueue} keeps both paths, and several instances, from queueing one pair twice.
  */
 @Component(service = {ResourceChangeListener.class, Runnable.class},
         property = {
@@ -103,6 +104,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
                     queued += reconcile(resolver, folder);
                 }
             }
+            sweep(resolver);
         } catch (LoginException e) {
             LOG.warn("cannot log in as the ingestion service user: reconciliation skipped until the next period", e);
             return;
@@ -128,6 +130,19 @@ public class InboxListener implements ResourceChangeListener, Runnable {
             }
         }
         return queued;
+    }
+
+    private void sweep(ResourceResolver resolver) {
+        try {
+            int removed = queue.sweep(resolver);
+            if (removed > 0) {
+                LOG.info("reconciliation removed {} claim(s) of images that are gone", removed);
+            }
+        } catch (PersistenceException e) {
+            // most often another instance swept at the same moment; the next period tries again
+            resolver.revert();
+            LOG.info("claims of images that are gone not removed this time ({})", e.getMessage());
+        }
     }
 
     private ResourceResolver serviceResolver() throws LoginException {

@@ -29,7 +29,8 @@ import io.inpaint.api.ingest.IngestJob;
  * once; anything else (model busy, timed out, not loaded, a failed save) fails the attempt, and the job queue retries
  * it. A job without a rendition name whose
  * image already has a rendition written after both files succeeds without writing another (a retry of an attempt
- * that committed before the instance died).
+ * that committed before the instance died). The job's outcome is recorded in the pair's claim ({@link IngestQueue}),
+ * which lets reconciliation redo a deleted rendition and leave bad input alone.
  *
  * <p>The job's topic and properties, shared with the inbox trigger and the AEM workflow step, are {@link IngestJob}.
  */
@@ -69,27 +70,12 @@ public class IngestJobExecutor implements JobExecutor {
             if (rendition != null && !RenditionName.isPlain(rendition)) {
                 return cancel(context, job, "the rendition name '" + rendition + "' is not a plain node name");
             }
-            // a retry after a crash that came after the commit: the rendition is there, do not write a second
-            String done = rendition == null
-                    ? RenditionStore.resultSince(image, Math.max(image.lastModified(), mask.lastModified())) : null;
-            if (done != null) {
-                LOG.info("job {}: {} already has the rendition {} of its current files", job.getId(), imagePath,
-                        done);
-                return context.result().message(done).succeeded();
-            }
-            InpaintingOptions options = IngestJob.options(properties(job));
-            byte[] original = reader.read(image.openOriginal(), "image " + imagePath);
-            byte[] maskData = reader.read(mask.openOriginal(), "mask " + maskPath);
-            InpaintingResult result = service.inpaint(original, maskData, options);
-            String location = RenditionStore.write(image, rendition == null ? RenditionStore.newBase() : rendition,
-                    result);
-            resolver.commit();
-            LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), imagePath, location,
-                    result.getTotalMillis());
+            String location = inpaint(job, resolver, image, mask, rendition);
             return context.result().message(location).succeeded();
         } catch (InpaintingException e) {
             // the one mapping from the api's errors to the queue: bad input is cancelled, anything else retried
             if (e.isPermanent()) {
+                refused(job, imagePath);
                 return cancel(context, job, e.getMessage());
             }
             LOG.warn("job {}: attempt {} for {} failed, the queue retries: {}", job.getId(), job.getRetryCount() + 1,
@@ -99,6 +85,50 @@ public class IngestJobExecutor implements JobExecutor {
             LOG.warn("job {}: attempt {} for {} failed, the queue retries", job.getId(), job.getRetryCount() + 1,
                     imagePath, e);
             return context.result().message(e.toString()).failed();
+        }
+    }
+
+    /**
+     * Writes the rendition, or finds the one an earlier attempt committed before its instance died, and records the
+     * success in the pair's claim in the same commit.
+     *
+     * @return the rendition's path
+     */
+    private String inpaint(Job job, ResourceResolver resolver, StoredImage image, StoredImage mask, String rendition)
+            throws InpaintingException, PersistenceException {
+        // a retry after a crash that came after the commit: the rendition is there, do not write a second
+        String location = rendition == null
+                ? RenditionStore.resultSince(image, Math.max(image.lastModified(), mask.lastModified())) : null;
+        if (location != null) {
+            LOG.info("job {}: {} already has the rendition {} of its current files", job.getId(), image.path(),
+                    location);
+            if (IngestQueue.settle(resolver, image.path(), job.getId(), true)) {
+                resolver.commit();
+            }
+            return location;
+        }
+        InpaintingOptions options = IngestJob.options(properties(job));
+        byte[] original = reader.read(image.openOriginal(), "image " + image.path());
+        byte[] maskData = reader.read(mask.openOriginal(), "mask " + mask.path());
+        InpaintingResult result = service.inpaint(original, maskData, options);
+        location = RenditionStore.write(image, rendition == null ? RenditionStore.newBase() : rendition, result);
+        IngestQueue.settle(resolver, image.path(), job.getId(), true);
+        resolver.commit();
+        LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), image.path(), location,
+                result.getTotalMillis());
+        return location;
+    }
+
+    /** Records the refusal in the pair's claim, so that reconciliation does not queue the bad input again. */
+    private void refused(Job job, String imagePath) {
+        try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
+                Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
+            if (IngestQueue.settle(resolver, imagePath, job.getId(), false)) {
+                resolver.commit();
+            }
+        } catch (LoginException | PersistenceException e) {
+            // the job is cancelled all the same; without the record, reconciliation may queue the pair once more
+            LOG.warn("job {}: the refusal of {} was not recorded in its claim", job.getId(), imagePath, e);
         }
     }
 

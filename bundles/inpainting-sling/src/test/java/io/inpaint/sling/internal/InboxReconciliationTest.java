@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.sling.api.resource.ModifiableValueMap;
+import org.apache.sling.api.resource.Resource;
 import org.apache.sling.api.resource.ResourceResolver;
 import org.apache.sling.api.resource.observation.ResourceChange;
 import org.apache.sling.api.resource.observation.ResourceChange.ChangeType;
@@ -70,7 +71,7 @@ class InboxReconciliationTest {
 
         // the next period, and a restarted instance: the jobs are still queued, and claimed in the repository
         instance().run();
-        queued.clear(); // even once they ran (and, say, were cancelled for bad input), they are not queued again
+        queued.clear(); // once they ran, while their claims are fresh, they are not queued again
         instance().run();
         assertEquals(4, jobsAdded);
     }
@@ -171,15 +172,97 @@ class InboxReconciliationTest {
         instance().run();
         assertEquals(0, jobsAdded, "a fresh claim may still get its job from the instance that made it");
 
-        resolver.getResource(IngestQueue.CLAIMS + INBOX + "/photo.jpg")
-                .adaptTo(ModifiableValueMap.class)
-                .put("claimed", later(-IngestQueue.CLAIM_TIMEOUT_MS - 1000));
-        commit();
+        age(INBOX + "/photo.jpg");
         instance().run();
         assertEquals(1, jobsAdded);
     }
 
+    @Test
+    void aDeletedRenditionIsMadeAgainAndBadInputIsNot() throws Exception {
+        for (String name : new String[] {"kept", "deleted", "refused", "lost"}) {
+            file(INBOX + "/" + name + ".jpg");
+            file(INBOX + "/" + name + ".mask.png");
+        }
+        instance().run();
+        assertEquals(4, jobsAdded);
+        queued.clear();
+        // what the jobs did (IngestJobExecutorTest: the executor records it): two wrote a rendition, one was
+        // cancelled for bad input, and one gave up after its retries, or was removed, leaving no outcome
+        ResourceResolver resolver = context.resourceResolver();
+        for (String name : new String[] {"kept", "deleted"}) {
+            file(INBOX + "/" + name + ".inpainted-1732450000000.jpeg");
+            IngestQueue.settle(resolver, INBOX + "/" + name + ".jpg", jobOf(name), true);
+        }
+        IngestQueue.settle(resolver, INBOX + "/refused.jpg", jobOf("refused"), false);
+        commit();
+        resolver.delete(resolver.getResource(INBOX + "/deleted.inpainted-1732450000000.jpeg"));
+        commit();
+
+        instance().run();
+        assertEquals(List.of(INBOX + "/deleted.jpg|" + INBOX + "/deleted.mask.png"), pairs());
+        // the lost job's pair once its claim is older than a job takes to be added
+        queued.clear();
+        age(INBOX + "/lost.jpg");
+        age(INBOX + "/refused.jpg");
+        instance().run();
+        assertEquals(List.of(INBOX + "/lost.jpg|" + INBOX + "/lost.mask.png"), pairs());
+        // the listener keeps to the same rule: a change event on a done pair queues nothing
+        queued.clear();
+        instance().onChange(List.of(new ResourceChange(ChangeType.CHANGED, INBOX + "/kept.jpg/jcr:content", false),
+                new ResourceChange(ChangeType.CHANGED, INBOX + "/refused.jpg", false)));
+        assertEquals(List.of(), pairs());
+        assertEquals(6, jobsAdded);
+    }
+
+    @Test
+    void claimsOfImagesThatAreGoneAreRemoved() throws Exception {
+        context.create().resource(INBOX + "/sub", "jcr:primaryType", "nt:folder");
+        for (String name : new String[] {"/gone", "/busy", "/sub/gone", "/kept"}) {
+            file(INBOX + name + ".jpg");
+            file(INBOX + name + ".mask.png");
+        }
+        instance().run();
+        assertEquals(4, jobsAdded);
+        // the jobs of all but "busy" ran; then three images were deleted (one of them while its job still waits)
+        queued.removeIf(job -> !job.get(IngestJob.IMAGE).equals(INBOX + "/busy.jpg"));
+        ResourceResolver resolver = context.resourceResolver();
+        for (String name : new String[] {"/gone", "/busy", "/sub/gone"}) {
+            resolver.delete(resolver.getResource(INBOX + name + ".jpg"));
+        }
+        commit();
+
+        instance().run();
+        resolver.refresh();
+        assertEquals(List.of(IngestQueue.CLAIMS + INBOX + "/busy.jpg", IngestQueue.CLAIMS + INBOX + "/kept.jpg"),
+                claims(resolver.getResource(IngestQueue.CLAIMS), new ArrayList<>()));
+        assertEquals(null, resolver.getResource(IngestQueue.CLAIMS + INBOX + "/sub"), "emptied folders go too");
+        assertEquals(4, jobsAdded);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
+
+    /** The claim nodes (those with a version) below {@code node}, in document order. */
+    private static List<String> claims(Resource node, List<String> into) {
+        for (Resource child : node.getChildren()) {
+            if (child.getValueMap().containsKey("version")) {
+                into.add(child.getPath());
+            }
+            claims(child, into);
+        }
+        return into;
+    }
+
+    private String jobOf(String name) {
+        return context.resourceResolver().getResource(IngestQueue.CLAIMS + INBOX + "/" + name + ".jpg")
+                .getValueMap().get("job", String.class);
+    }
+
+    private void age(String image) {
+        context.resourceResolver().getResource(IngestQueue.CLAIMS + image).adaptTo(ModifiableValueMap.class)
+                .put("claimed", later(-IngestQueue.CLAIM_TIMEOUT_MS - 1000));
+        commit();
+    }
+
 
     private int jobsAdded;
 

@@ -184,6 +184,43 @@ class IngestJobExecutorTest {
         }
     }
 
+    @Test
+    void theOutcomeIsRecordedInThePairsClaim() throws Exception {
+        claim("job-1");
+        assertEquals("succeeded", run(Map.of("image", IMAGE, "mask", MASK)).state);
+        assertEquals("succeeded", claimOutcome());
+        assertEquals(1, repo.commits, "the rendition and the outcome are saved together");
+
+        setUp();
+        claim("job-1");
+        model.failure = new InvalidRequestException("the mask marks no hole");
+        assertEquals("cancelled", run(Map.of("image", IMAGE, "mask", MASK)).state);
+        assertEquals("cancelled", claimOutcome());
+        assertEquals(files, paths());
+
+        // a job the claim does not name (a newer version's claim, or the workflow step's job) leaves it alone
+        setUp();
+        claim("job-2");
+        assertEquals("succeeded", run(Map.of("image", IMAGE, "mask", MASK)).state);
+        assertEquals(null, claimOutcome());
+    }
+
+    /** The inbox trigger's claim of the pair, naming the job that was queued for it. */
+    private void claim(String job) throws PersistenceException {
+        Resource old = context.resourceResolver().getResource(IngestQueue.CLAIMS + IMAGE);
+        if (old != null) {
+            context.resourceResolver().delete(old);
+        }
+        context.create().resource(IngestQueue.CLAIMS + IMAGE, "version", "v1", "job", job);
+        context.resourceResolver().commit();
+    }
+
+    private String claimOutcome() {
+        context.resourceResolver().refresh();
+        return context.resourceResolver().getResource(IngestQueue.CLAIMS + IMAGE).getValueMap()
+                .get("outcome", String.class);
+    }
+
     private void assertFailedWithNothingWritten(Outcome outcome, String why) {
         assertEquals("failed", outcome.state, outcome.message);
         assertNothingWritten(outcome, why);
