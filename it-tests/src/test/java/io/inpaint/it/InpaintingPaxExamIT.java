@@ -234,6 +234,29 @@ public class InpaintingPaxExamIT extends TestSupport {
         }
         assertEquals(listing, 1, listing.split("\"" + name + "-done.inpainted-", -1).length - 1);
         assertTrue("a job for a pair with a rendition", jobs(INBOX + "/" + name + "-done.png").isEmpty());
+
+        // a deleted rendition is made again by the next walk; the claim of a deleted image goes
+        String first = awaitSucceeded(INBOX + "/" + name + "0.png").getResultMessage();
+        assertEquals(200, admin.post(first, new Http.Form().field(":operation", "delete")).status);
+        String gone = INBOX + "/" + name + "2";
+        for (String file : new String[] {gone + ".png", gone + ".mask.png"}) {
+            assertEquals(200, admin.post(file, new Http.Form().field(":operation", "delete")).status);
+        }
+        plugin.stop();
+        plugin.start();
+        long end = System.currentTimeMillis() + 180_000;
+        String again = null;
+        while (again == null && System.currentTimeMillis() < end) {
+            String now = admin.get(INBOX + ".1.json").text();
+            int start = now.indexOf("\"" + name + "0.inpainted-");
+            again = start < 0 ? null : now.substring(start + 1, now.indexOf('"', start + 1));
+            Thread.sleep(500);
+        }
+        assertTrue("the deleted rendition was not made again", again != null && !first.endsWith("/" + again));
+        listing = admin.get(INBOX + ".1.json").text();
+        assertEquals(listing, 1, listing.split("\"" + name + "0.inpainted-", -1).length - 1);
+        String claims = admin.get("/var/inpaint/ingest" + INBOX + ".1.json").text();
+        assertTrue(claims, claims.contains("\"" + name + "1.png\"") && !claims.contains("\"" + name + "2.png\""));
     }
 
     /** The image's ingestion jobs, waiting, running or finished. */
