@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from deepfill import load_generator  # noqa: E402
 from train import critics, data, losses  # noqa: E402
 from train import resident, round as round_, speed  # noqa: E402
-from train.train import DEFAULT_CONFIG, choose_runtime, load_config, main, train  # noqa: E402
+from train.config import DEFAULT_CONFIG, load_config  # noqa: E402
+from train.train import choose_runtime, main, train  # noqa: E402
 
 torch.set_num_threads(1)
 

@@ -16,6 +16,8 @@ import torch
 from PIL import Image, ImageDraw
 from torch.utils.data import DataLoader, Dataset
 
+from .config import DEFAULT_CONFIG, load_config
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 # Pillow >= 9.1 names these in enums; older versions only as module constants
 BICUBIC = getattr(Image, "Resampling", Image).BICUBIC
@@ -243,8 +245,6 @@ def pack(files, out, count, size, scale, seed, jpeg_quality=None):
 
 
 def main(argv=None):
-    from .train import DEFAULT_CONFIG, load_config  # config parsing lives with the trainer
-
     parser = argparse.ArgumentParser(prog="python3 -m train.data", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)

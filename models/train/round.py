@@ -26,7 +26,8 @@ import torch
 from .resident import ResidentSource
 from deepfill.weights import read_safetensors
 
-from .train import CRITICS_NAME, DEFAULT_CONFIG, WEIGHTS_NAME, load_config, train
+from .config import DEFAULT_CONFIG, load_config
+from .train import CRITICS_NAME, WEIGHTS_NAME, train
 
 MODELS = Path(__file__).resolve().parents[1]
 REPO = MODELS.parent

@@ -17,7 +17,6 @@ import os
 import signal
 import sys
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,34 +29,12 @@ from deepfill.weights import (load_generator, read_safetensors, save_generator, 
                               write_safetensors)
 
 from . import critics, data, losses
+from .config import DEFAULT_CONFIG, load_config
 
-DEFAULT_CONFIG = Path(__file__).resolve().with_name("config.toml")
 WEIGHTS_NAME = "deepfill-v1.safetensors"
 CRITICS_NAME = "critics.safetensors"
 LOG_FIELDS = ["step", "images", "wall_s", "images_per_s", "g_loss", "l1", "ae", "adv",
               "d_loss", "wdist", "gp", "hole_l1"]
-
-
-def load_config(path, overrides=()):
-    """Read the TOML config; overrides are 'section.key=value' with value in TOML syntax (bare words = strings)."""
-    with open(path, "rb") as fh:
-        cfg = tomllib.load(fh)
-    for item in overrides:
-        key, sep, raw = item.partition("=")
-        if not sep:
-            raise ValueError(f"override {item!r} is not key=value")
-        try:
-            value = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw
-        *parents, leaf = key.strip().split(".")
-        node = cfg
-        for part in parents:
-            node = node.setdefault(part, {})
-        if leaf not in node:
-            raise KeyError(f"unknown config key {key!r}")
-        node[leaf] = value
-    return cfg
 
 
 @dataclass

@@ -42,6 +42,7 @@ import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ServiceStatus;
+import io.inpaint.api.ingest.IngestJob;
 
 /**
  * The four bundles in a Sling quickstart (Oak segment-tar): the model service itself, the plain endpoint over HTTP,
@@ -51,7 +52,6 @@ import io.inpaint.api.ServiceStatus;
 @ExamReactorStrategy(PerClass.class)
 public class InpaintingPaxExamIT extends TestSupport {
 
-    private static final String TOPIC = "io/inpaint/ingest";
     private static final String INBOX = "/content/dam/inpaint-inbox";
 
     @Inject
@@ -105,7 +105,7 @@ public class InpaintingPaxExamIT extends TestSupport {
                         .asOption(),
                 factoryConfiguration("org.apache.sling.event.jobs.QueueConfiguration")
                         .put("queue.name", "Inpaint ingestion")
-                        .put("queue.topics", new String[] {TOPIC})
+                        .put("queue.topics", new String[] {IngestJob.TOPIC})
                         .put("queue.type", "ORDERED")
                         .put("queue.maxparallel", 1.0)
                         .put("queue.retries", 3)
@@ -234,6 +234,29 @@ public class InpaintingPaxExamIT extends TestSupport {
         }
         assertEquals(listing, 1, listing.split("\"" + name + "-done.inpainted-", -1).length - 1);
         assertTrue("a job for a pair with a rendition", jobs(INBOX + "/" + name + "-done.png").isEmpty());
+
+        // a deleted rendition is made again by the next walk; the claim of a deleted image goes
+        String first = awaitSucceeded(INBOX + "/" + name + "0.png").getResultMessage();
+        assertEquals(200, admin.post(first, new Http.Form().field(":operation", "delete")).status);
+        String gone = INBOX + "/" + name + "2";
+        for (String file : new String[] {gone + ".png", gone + ".mask.png"}) {
+            assertEquals(200, admin.post(file, new Http.Form().field(":operation", "delete")).status);
+        }
+        plugin.stop();
+        plugin.start();
+        long end = System.currentTimeMillis() + 180_000;
+        String again = null;
+        while (again == null && System.currentTimeMillis() < end) {
+            String now = admin.get(INBOX + ".1.json").text();
+            int start = now.indexOf("\"" + name + "0.inpainted-");
+            again = start < 0 ? null : now.substring(start + 1, now.indexOf('"', start + 1));
+            Thread.sleep(500);
+        }
+        assertTrue("the deleted rendition was not made again", again != null && !first.endsWith("/" + again));
+        listing = admin.get(INBOX + ".1.json").text();
+        assertEquals(listing, 1, listing.split("\"" + name + "0.inpainted-", -1).length - 1);
+        String claims = admin.get("/var/inpaint/ingest" + INBOX + ".1.json").text();
+        assertTrue(claims, claims.contains("\"" + name + "1.png\"") && !claims.contains("\"" + name + "2.png\""));
     }
 
     /** The image's ingestion jobs, waiting, running or finished. */
@@ -241,7 +264,7 @@ public class InpaintingPaxExamIT extends TestSupport {
         Collection<Job> jobs = new ArrayList<>();
         for (JobManager.QueryType type : new JobManager.QueryType[] {JobManager.QueryType.ALL,
             JobManager.QueryType.HISTORY}) {
-            jobs.addAll(jobManager.findJobs(type, TOPIC, 10, Map.of("image", image)));
+            jobs.addAll(jobManager.findJobs(type, IngestJob.TOPIC, 10, Map.of(IngestJob.IMAGE, image)));
         }
         return jobs;
     }
@@ -249,7 +272,8 @@ public class InpaintingPaxExamIT extends TestSupport {
     private Job awaitSucceeded(String image) throws InterruptedException {
         long end = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < end) {
-            for (Job job : jobManager.findJobs(JobManager.QueryType.HISTORY, TOPIC, 5, Map.of("image", image))) {
+            for (Job job : jobManager.findJobs(JobManager.QueryType.HISTORY, IngestJob.TOPIC, 5,
+                    Map.of(IngestJob.IMAGE, image))) {
                 if (job.getJobState() == Job.JobState.SUCCEEDED) {
                     return job;
                 }

@@ -1,6 +1,9 @@
 package io.inpaint.api;
 
-/** The caller's picture, mask or options are unusable; the message says why in words fit for the caller (HTTP 400, or 413 for a picture over the pixel limit is also fine). */
+/**
+ * The caller's picture, mask or options are unusable; the message says why in words fit for the caller. Permanent
+ * (HTTP 400).
+ */
 public class InvalidRequestException extends InpaintingException {
     private static final long serialVersionUID = 1L;
 
@@ -10,5 +13,11 @@ public class InvalidRequestException extends InpaintingException {
 
     public InvalidRequestException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** Always: the same input is refused again. */
+    @Override
+    public final boolean isPermanent() {
+        return true;
     }
 }

@@ -1,6 +1,6 @@
 package io.inpaint.api;
 
-/** No model is loaded: it failed to load, or the service is stopping (HTTP 503). */
+/** No model is loaded: it failed to load, or the service is stopping. Transient (HTTP 503). */
 public class ModelUnavailableException extends InpaintingException {
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,6 @@
 package io.inpaint.api;
 
-/** The request waited for the model longer than the configured timeout and was dropped without being run (HTTP 503 or 504). */
+/** The request waited for the model longer than the configured timeout and was dropped without being run. Transient (HTTP 504). */
 public class RequestTimeoutException extends InpaintingException {
     private static final long serialVersionUID = 1L;
 

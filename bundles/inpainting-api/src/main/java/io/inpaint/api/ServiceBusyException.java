@@ -1,6 +1,6 @@
 package io.inpaint.api;
 
-/** The queue in front of the model is full; the request was refused at once (HTTP 503 with Retry-After). */
+/** The queue in front of the model is full; the request was refused at once. Transient (HTTP 503 with Retry-After). */
 public class ServiceBusyException extends InpaintingException {
     private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,6 @@
 package io.inpaint.cli;
 
-import io.inpaint.engine.InpaintOptions;
-import io.inpaint.engine.InvalidInputException;
+import io.inpaint.api.InpaintingOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,7 +60,7 @@ final class CommandLine {
     }
 
     /** {@code engine} is the DJL engine name. */
-    record Inpaint(Path image, Path mask, Path out, Path flow, String engine, Path model, InpaintOptions options)
+    record Inpaint(Path image, Path mask, Path out, Path flow, String engine, Path model, InpaintingOptions options)
             implements Command {
     }
 
@@ -140,27 +139,27 @@ final class CommandLine {
         return flags;
     }
 
-    /** Range checks are InpaintOptions' own; its message becomes the usage error. */
-    private static InpaintOptions options(Map<String, String> flags) throws UsageException {
-        InpaintOptions defaults = InpaintOptions.defaults();
+    /** Range checks are InpaintingOptions' own; its message becomes the usage error. */
+    private static InpaintingOptions options(Map<String, String> flags) throws UsageException {
+        InpaintingOptions defaults = InpaintingOptions.defaults();
         try {
-            InpaintOptions.Builder b = InpaintOptions.builder()
-                    .maxSide(number(flags, "--max-side", defaults.maxSide()))
-                    .dilation(number(flags, "--dilate", defaults.dilation()))
-                    .threshold(number(flags, "--threshold", defaults.threshold()))
+            InpaintingOptions.Builder b = InpaintingOptions.builder()
+                    .maxSide(number(flags, "--max-side", defaults.getMaxSide()))
+                    .dilate(number(flags, "--dilate", defaults.getDilate()))
+                    .threshold(number(flags, "--threshold", defaults.getThreshold()))
                     .flow(flags.containsKey("--flow"));
             if (flags.containsKey("--mask-mode")) {
                 b.maskMode(maskMode(flags.get("--mask-mode")));
             }
             return b.build();
-        } catch (InvalidInputException e) {
+        } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
-    private static InpaintOptions.MaskMode maskMode(String value) throws UsageException {
+    private static InpaintingOptions.MaskMode maskMode(String value) throws UsageException {
         try {
-            return InpaintOptions.MaskMode.valueOf(value.toUpperCase(Locale.ROOT));
+            return InpaintingOptions.MaskMode.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--mask-mode must be auto, luminance or alpha, got " + value);
         }

@@ -1,6 +1,6 @@
 package io.inpaint.cli;
 
-import io.inpaint.engine.InpaintOptions;
+import io.inpaint.api.InpaintingOptions;
 import io.inpaint.engine.Inpainter;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -31,7 +31,7 @@ record FillMethod(String key, String label, Fill fill) {
     static FillMethod model(Inpainter inpainter, String engine) {
         return new FillMethod("model", inpainter.descriptor().name() + " (" + engine + ")",
                 (input, hole) -> inpainter.inpaint(input, MaskKind.picture(hole, input.getWidth()),
-                        InpaintOptions.defaults()).image());
+                        InpaintingOptions.defaults()).image());
     }
 
     static FillMethod telea() {

@@ -1,6 +1,6 @@
 package io.inpaint.cli;
 
-import io.inpaint.engine.InpaintOptions;
+import io.inpaint.api.InpaintingOptions;
 import io.inpaint.engine.InpaintResult;
 import io.inpaint.engine.Inpainter;
 import java.awt.image.BufferedImage;
@@ -49,7 +49,7 @@ public class InpaintBenchmark {
 
     @Benchmark
     public InpaintResult inpaint() {
-        return inpainter.inpaint(image, mask, InpaintOptions.defaults());
+        return inpainter.inpaint(image, mask, InpaintingOptions.defaults());
     }
 
     @TearDown(Level.Trial)

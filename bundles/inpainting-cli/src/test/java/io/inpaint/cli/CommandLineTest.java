@@ -9,8 +9,8 @@ import io.inpaint.cli.CommandLine.Bench;
 import io.inpaint.cli.CommandLine.Evaluate;
 import io.inpaint.cli.CommandLine.Help;
 import io.inpaint.cli.CommandLine.Inpaint;
-import io.inpaint.engine.InpaintOptions;
-import io.inpaint.engine.InpaintOptions.MaskMode;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingOptions.MaskMode;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +33,7 @@ class CommandLineTest {
         assertNull(c.flow());
         assertEquals("MXNet", c.engine());
         assertEquals(HOME.resolve("models/deepfill-v1/model.json"), c.model());
-        assertEquals(InpaintOptions.defaults().toString(), c.options().toString());
+        assertEquals(InpaintingOptions.defaults().toString(), c.options().toString());
     }
 
     @Test
@@ -43,12 +43,12 @@ class CommandLineTest {
         assertEquals(Path.of("f.png"), c.flow());
         assertEquals("PyTorch", c.engine());
         assertEquals(Path.of("m/model.json"), c.model());
-        InpaintOptions o = c.options();
-        assertEquals(256, o.maxSide());
-        assertEquals(4, o.dilation());
-        assertEquals(10, o.threshold());
-        assertEquals(MaskMode.ALPHA, o.maskMode());
-        assertEquals(true, o.flow());
+        InpaintingOptions o = c.options();
+        assertEquals(256, o.getMaxSide());
+        assertEquals(4, o.getDilate());
+        assertEquals(10, o.getThreshold());
+        assertEquals(MaskMode.ALPHA, o.getMaskMode());
+        assertEquals(true, o.isFlow());
     }
 
     @Test
@@ -90,9 +90,9 @@ class CommandLineTest {
         "--image a.jpg --mask m.png --out r.png --flow f | --flow must end in .png, .jpg or .bmp, got f",
         "--image a.jpg --mask m.png --out r.png --engine onnx | unknown engine onnx; use mxnet or pytorch",
         "--image a.jpg --mask m.png --out r.png --max-side big | --max-side wants a whole number, got big",
-        "--image a.jpg --mask m.png --out r.png --max-side 10 | max side must be in 64..4096, got 10",
-        "--image a.jpg --mask m.png --out r.png --threshold 300 | threshold must be in 0..254, got 300",
-        "--image a.jpg --mask m.png --out r.png --dilate -1 | dilation must be in 0..1024, got -1",
+        "--image a.jpg --mask m.png --out r.png --max-side 10 | maxSide must be a whole number from 64 to 4096, got '10'",
+        "--image a.jpg --mask m.png --out r.png --threshold 300 | threshold must be a whole number from 0 to 254, got '300'",
+        "--image a.jpg --mask m.png --out r.png --dilate -1 | dilate must be a whole number from 0 to 1024, got '-1'",
         "--image a.jpg --mask m.png --out r.png --mask-mode red | --mask-mode must be auto, luminance or alpha, got red",
         "--image a.jpg --mask m.png --out r.png --colour red | unknown option --colour",
         "--image a.jpg --mask m.png --out r.png --feather 3 | unknown option --feather",

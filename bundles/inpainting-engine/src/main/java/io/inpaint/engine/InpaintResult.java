@@ -1,9 +1,15 @@
 package io.inpaint.engine;
 
+import io.inpaint.api.InpaintingOptions;
+
 import java.awt.image.BufferedImage;
 import java.util.Optional;
 
-/** The filled picture and what it took to make it. */
+/**
+ * The filled picture, decoded, and what it took to make it. Not the api's {@code InpaintingResult}, which carries the
+ * encoded bytes the service made of this; accessors are {@code x()}, as the engine's records', where the api keeps
+ * the {@code getX()} of Sling's and OSGi's APIs.
+ */
 public final class InpaintResult {
     private final BufferedImage image;
     private final BufferedImage flow;
@@ -24,7 +30,7 @@ public final class InpaintResult {
         return image;
     }
 
-    /** The attention-offset picture (the input's size), when {@link InpaintOptions#flow()} asked for it. */
+    /** The attention-offset picture (the input's size), when {@link InpaintingOptions#isFlow()} asked for it. */
     public Optional<BufferedImage> flow() {
         return Optional.ofNullable(flow);
     }

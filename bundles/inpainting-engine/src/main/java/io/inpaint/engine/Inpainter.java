@@ -1,5 +1,7 @@
 package io.inpaint.engine;
 
+import io.inpaint.api.InpaintingOptions;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -7,7 +9,7 @@ import io.inpaint.engine.image.Compositor;
 import io.inpaint.engine.image.FlowPicture;
 import io.inpaint.engine.image.HoleMask;
 import io.inpaint.engine.image.ImageLoader;
-import io.inpaint.engine.image.InpaintTranslator;
+import io.inpaint.engine.image.TileTensors;
 import io.inpaint.engine.image.NetworkTile;
 import io.inpaint.engine.image.Pixels;
 import io.inpaint.engine.image.RegionPlanner;
@@ -21,11 +23,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fills the holes of pictures with one loaded DeepFill v1 model. Thread-safe: requests prepare and composite in
- * parallel, while the network's forward passes, which are not thread-safe, run one at a time.
+ * Fills the holes of pictures with one loaded DeepFill v1 model, in three stages: {@link #prepare} and
+ * {@link #composite} need no model and run on any thread, in parallel; {@link #forward} runs the network, whose
+ * forward passes are not thread-safe, one at a time. The model service queues only the forward stage.
  */
 public final class Inpainter implements AutoCloseable {
     private final DeepFillModel model;
@@ -53,42 +57,53 @@ public final class Inpainter implements AutoCloseable {
     }
 
     /**
-     * Fills the hole the mask marks.
+     * Fills the hole the mask marks: {@link #prepare}, {@link #forward} and {@link #composite} in a row.
      *
      * @param image any picture ImageIO produces; alpha is dropped from the result
-     * @param mask  the same size as {@code image}; see {@link InpaintOptions.MaskMode} for what marks the hole
+     * @param mask  the same size as {@code image}; see {@link InpaintingOptions.MaskMode} for what marks the hole
      * @throws InvalidInputException when the sizes differ or the mask marks no hole
      */
-    public InpaintResult inpaint(BufferedImage image, BufferedImage mask, InpaintOptions options) {
-        if (image == null || mask == null) {
-            throw new InvalidInputException(image == null ? "no image given" : "no mask given");
-        }
-        int w = image.getWidth();
-        int h = image.getHeight();
-        if (mask.getWidth() != w || mask.getHeight() != h) {
-            throw new InvalidInputException("the mask is " + mask.getWidth() + "x" + mask.getHeight()
-                    + " but the image is " + w + "x" + h + "; they must have the same size");
-        }
-        checkOpen();
-        HoleMask holes = HoleMask.threshold(mask, options.maskMode(), options.threshold());
+    public InpaintResult inpaint(BufferedImage image, BufferedImage mask, InpaintingOptions options) {
+        Prepared prepared = prepare(image, mask, options);
+        return composite(prepared, forward(prepared));
+    }
+
+    /**
+     * Stage 1, no model needed: the hole (threshold, dilation), the regions the network is run on and their tiles.
+     *
+     * @throws InvalidInputException when the sizes differ or the mask marks no hole
+     */
+    public static Prepared prepare(BufferedImage image, BufferedImage mask, InpaintingOptions options) {
+        checkSizes(image, mask);
+        HoleMask holes = HoleMask.threshold(mask, options.getMaskMode(), options.getThreshold());
         if (holes.count() == 0) {
-            throw new InvalidInputException("the mask marks no hole pixels (mask mode " + options.maskMode()
-                    + ", threshold " + options.threshold() + "): paint the hole white on black,"
+            throw new InvalidInputException("the mask marks no hole pixels (mask mode " + options.getMaskMode()
+                    + ", threshold " + options.getThreshold() + "): paint the hole white on black,"
                     + " or opaque on a transparent mask");
         }
-        holes = holes.dilate(options.dilation());
-        List<Region> regions = RegionPlanner.plan(holes, options.maxSide(), options.contextMargin());
-        BufferedImage result = rgbCopy(image);
-        int[] pixels = ((DataBufferInt) result.getRaster().getDataBuffer()).getData();
-        FlowPicture flow = options.flow() ? new FlowPicture(w, h) : null;
+        HoleMask dilated = holes.dilate(options.getDilate());
+        List<Region> regions = RegionPlanner.plan(dilated, options.getMaxSide(), options.getContextMargin());
+        List<NetworkTile> tiles = new ArrayList<>(regions.size());
+        for (Region region : regions) {
+            // sampled from the input, never from a partly filled result: the order of the regions does not matter
+            tiles.add(NetworkTile.sample(image, dilated, region));
+        }
+        return new Prepared(image, dilated, regions, tiles, options.isFlow());
+    }
+
+    /**
+     * Stage 2, the only one that needs the model: the network's forward pass on every tile, one pass at a time
+     * (a caller that queues this stage, as the model service does, never waits here).
+     */
+    public Forwarded forward(Prepared prepared) {
+        List<TileFill> fills = new ArrayList<>(prepared.tiles.size());
         long inferenceNanos = 0;
+        checkOpen();
         try (NDManager manager = model.newManager()) {
-            for (Region region : regions) {
-                NetworkTile tile = NetworkTile.sample(image, holes, region);
-                TileFill fill;
+            for (NetworkTile tile : prepared.tiles) {
                 // A sub-manager per region frees each crop's native memory before the next one is run.
                 try (NDManager regionManager = manager.newSubManager()) {
-                    NDList input = InpaintTranslator.toNetwork(regionManager, tile);
+                    NDList input = TileTensors.toNetwork(regionManager, tile);
                     NDList output;
                     synchronized (forwardLock) {
                         checkOpen();
@@ -96,21 +111,85 @@ public final class Inpainter implements AutoCloseable {
                         output = model.forward(input);
                         inferenceNanos += System.nanoTime() - start;
                     }
-                    fill = InpaintTranslator.fromNetwork(tile, output);
-                }
-                fill = SeamMatch.match(tile, fill);
-                Compositor.paste(pixels, w, holes, region, fill);
-                if (flow != null) {
-                    flow.add(region, fill);
+                    fills.add(TileTensors.fromNetwork(tile, output));
                 }
             }
         }
-        return new InpaintResult(result, flow == null ? null : flow.render(), holes.count(), regions.size(),
-                inferenceNanos / 1_000_000);
+        return new Forwarded(fills, inferenceNanos / 1_000_000);
+    }
+
+    /** Stage 3, no model needed: seam match, paste into exactly the hole, and the flow picture when asked for. */
+    public static InpaintResult composite(Prepared prepared, Forwarded forwarded) {
+        BufferedImage image = prepared.image;
+        int w = image.getWidth();
+        BufferedImage result = rgbCopy(image);
+        int[] pixels = ((DataBufferInt) result.getRaster().getDataBuffer()).getData();
+        FlowPicture flow = prepared.flow ? new FlowPicture(w, image.getHeight()) : null;
+        for (int i = 0; i < prepared.regions.size(); i++) {
+            Region region = prepared.regions.get(i);
+            TileFill fill = SeamMatch.match(prepared.tiles.get(i), forwarded.fills.get(i));
+            Compositor.paste(pixels, w, prepared.holes, region, fill);
+            if (flow != null) {
+                flow.add(region, fill);
+            }
+        }
+        return new InpaintResult(result, flow == null ? null : flow.render(), prepared.holes.count(),
+                prepared.regions.size(), forwarded.inferenceMillis);
+    }
+
+    /** What {@link #prepare} made of a request, for {@link #forward} and {@link #composite}. */
+    public static final class Prepared {
+        private final BufferedImage image;
+        private final HoleMask holes;
+        private final List<Region> regions;
+        private final List<NetworkTile> tiles;
+        private final boolean flow;
+
+        private Prepared(BufferedImage image, HoleMask holes, List<Region> regions, List<NetworkTile> tiles,
+                boolean flow) {
+            this.image = image;
+            this.holes = holes;
+            this.regions = regions;
+            this.tiles = tiles;
+            this.flow = flow;
+        }
+    }
+
+    /** What {@link #forward} gave for a prepared request. */
+    public static final class Forwarded {
+        private final List<TileFill> fills;
+        private final long inferenceMillis;
+
+        private Forwarded(List<TileFill> fills, long inferenceMillis) {
+            this.fills = fills;
+            this.inferenceMillis = inferenceMillis;
+        }
+
+        /** Wall time in the network's forward passes, in milliseconds. */
+        public long inferenceMillis() {
+            return inferenceMillis;
+        }
+    }
+
+    /**
+     * The one rule for the mask's size: the same as the image's, exactly, both upright (as decoded). Public so that
+     * callers that queue for the model can refuse before waiting.
+     *
+     * @throws InvalidInputException a picture is missing or the sizes differ
+     */
+    public static void checkSizes(BufferedImage image, BufferedImage mask) {
+        if (image == null || mask == null) {
+            throw new InvalidInputException(image == null ? "no image given" : "no mask given");
+        }
+        if (mask.getWidth() != image.getWidth() || mask.getHeight() != image.getHeight()) {
+            throw new InvalidInputException("the mask is " + mask.getWidth() + "x" + mask.getHeight()
+                    + " but the image is " + image.getWidth() + "x" + image.getHeight()
+                    + "; they must have the same size");
+        }
     }
 
     /** Reads both files with {@link #readImage(Path)} and fills the hole. */
-    public InpaintResult inpaint(Path image, Path mask, InpaintOptions options) {
+    public InpaintResult inpaint(Path image, Path mask, InpaintingOptions options) {
         return inpaint(readImage(image), readImage(mask), options);
     }
 

@@ -1,5 +1,7 @@
 package io.inpaint.engine;
 
+import io.inpaint.api.InpaintingOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,7 +109,7 @@ class FixtureParityTest {
             mask.getRaster().setSample(i % w, i / w, 0, hole[i] > 0 ? 255 : 0);
         }
         JsonObject pipeline = fixture.getAsJsonObject("pipeline");
-        InpaintOptions options = InpaintOptions.builder().maxSide(pipeline.get("maxSide").getAsInt())
+        InpaintingOptions options = InpaintingOptions.builder().maxSide(pipeline.get("maxSide").getAsInt())
                 .contextMargin(pipeline.get("contextMargin").getAsInt()).build();
 
         InpaintResult result;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inpaint.engine.InpaintOptions.MaskMode;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingOptions.MaskMode;
 import io.inpaint.engine.image.ExifJpeg;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -124,7 +125,7 @@ class InpainterTest {
         BufferedImage image = photo(w, h, BufferedImage.TYPE_3BYTE_BGR);
         // one hole inside, one touching the right border
         BufferedImage mask = mask(w, h, new int[] {w / 4, h / 4, w / 3, h / 3}, new int[] {w - 5, h / 2, 5, 7});
-        InpaintResult result = inpainters.get(engine).inpaint(image, mask, InpaintOptions.defaults());
+        InpaintResult result = inpainters.get(engine).inpaint(image, mask, InpaintingOptions.defaults());
         assertFilled(image, result.image(), holes(mask));
         assertEquals(1, result.regions());
         assertEquals((long) (w / 3) * (h / 3) + 35, result.holePixels());
@@ -136,7 +137,7 @@ class InpainterTest {
     void sizeMismatchIsRejectedWithBothSizes(String engine) {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> inpainters.get(engine)
                 .inpaint(photo(64, 48, BufferedImage.TYPE_INT_RGB), mask(48, 64, new int[] {1, 1, 9, 9}),
-                        InpaintOptions.defaults()));
+                        InpaintingOptions.defaults()));
         assertEquals("the mask is 48x64 but the image is 64x48; they must have the same size", e.getMessage());
     }
 
@@ -144,7 +145,7 @@ class InpainterTest {
     @MethodSource("io.inpaint.engine.TestSupport#engines")
     void anEmptyMaskIsRejected(String engine) {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> inpainters.get(engine)
-                .inpaint(photo(32, 32, BufferedImage.TYPE_INT_RGB), mask(32, 32), InpaintOptions.defaults()));
+                .inpaint(photo(32, 32, BufferedImage.TYPE_INT_RGB), mask(32, 32), InpaintingOptions.defaults()));
         assertTrue(e.getMessage().startsWith("the mask marks no hole pixels (mask mode AUTO, threshold 127)"),
                 e.getMessage());
     }
@@ -164,11 +165,11 @@ class InpainterTest {
         }
         Inpainter inpainter = inpainters.get(engine);
         for (MaskMode mode : new MaskMode[] {MaskMode.AUTO, MaskMode.ALPHA}) {
-            InpaintResult result = inpainter.inpaint(image, brush, InpaintOptions.builder().maskMode(mode).build());
+            InpaintResult result = inpainter.inpaint(image, brush, InpaintingOptions.builder().maskMode(mode).build());
             assertEquals(12 * 18, result.holePixels());
             assertFilled(image, result.image(), hole);
         }
-        InpaintOptions luminance = InpaintOptions.builder().maskMode(MaskMode.LUMINANCE).build();
+        InpaintingOptions luminance = InpaintingOptions.builder().maskMode(MaskMode.LUMINANCE).build();
         assertThrows(InvalidInputException.class, () -> inpainter.inpaint(image, brush, luminance));
     }
 
@@ -178,7 +179,7 @@ class InpainterTest {
         BufferedImage image = photo(64, 48, BufferedImage.TYPE_INT_RGB);
         BufferedImage mask = mask(64, 48, new int[] {20, 16, 10, 8});
         InpaintResult result = inpainters.get(engine).inpaint(image, mask,
-                InpaintOptions.builder().dilation(3).build());
+                InpaintingOptions.builder().dilate(3).build());
         assertEquals(16L * 14, result.holePixels());
         assertFilled(image, result.image(), holes(mask(64, 48, new int[] {17, 13, 16, 14})));
     }
@@ -189,7 +190,7 @@ class InpainterTest {
         BufferedImage image = photo(72, 56, BufferedImage.TYPE_INT_RGB);
         BufferedImage mask = mask(72, 56, new int[] {24, 16, 24, 24});
         BufferedImage flow = inpainters.get(engine)
-                .inpaint(image, mask, InpaintOptions.builder().flow(true).build()).flow().orElseThrow();
+                .inpaint(image, mask, InpaintingOptions.builder().flow(true).build()).flow().orElseThrow();
         assertEquals(72, flow.getWidth());
         assertEquals(56, flow.getHeight());
         for (int y = 0; y < 56; y++) {
@@ -208,7 +209,7 @@ class InpainterTest {
         BufferedImage image = photo(420, 300, BufferedImage.TYPE_3BYTE_BGR);
         BufferedImage mask = mask(420, 300, new int[] {30, 40, 20, 16}, new int[] {300, 200, 60, 70});
         InpaintResult result = inpainters.get(engine).inpaint(image, mask,
-                InpaintOptions.builder().maxSide(128).contextMargin(32).flow(true).build());
+                InpaintingOptions.builder().maxSide(128).contextMargin(32).flow(true).build());
         assertEquals(2, result.regions());
         assertFilled(image, result.image(), holes(mask));
         BufferedImage flow = result.flow().orElseThrow();
@@ -233,7 +234,7 @@ class InpainterTest {
         Map<Integer, int[]> results = new HashMap<>();
         for (int paint : new int[] {WHITE, MAGENTA}) {
             BufferedImage image = paint(smoothPhoto(w, h), hole, paint);
-            InpaintResult result = inpainters.get(engine).inpaint(image, mask, InpaintOptions.defaults());
+            InpaintResult result = inpainters.get(engine).inpaint(image, mask, InpaintingOptions.defaults());
             assertEquals(1, result.regions());
             assertFilled(image, result.image(), hole);
             results.put(paint, pixels(result.image()));
@@ -329,13 +330,13 @@ class InpainterTest {
         Files.write(jpeg, ExifJpeg.encode(stored, 6)); // shown rotated: 24 wide, 40 high
         Path maskFile = dir.resolve("mask.png");
         ImageIO.write(mask(24, 40, new int[] {6, 10, 10, 12}), "png", maskFile.toFile());
-        InpaintResult result = inpainters.get(engine).inpaint(jpeg, maskFile, InpaintOptions.defaults());
+        InpaintResult result = inpainters.get(engine).inpaint(jpeg, maskFile, InpaintingOptions.defaults());
         assertFilled(Inpainter.readImage(jpeg), result.image(), holes(mask(24, 40, new int[] {6, 10, 10, 12})));
 
         Path wrongWay = dir.resolve("wrong-way.png");
         ImageIO.write(mask(40, 24, new int[] {6, 10, 10, 12}), "png", wrongWay.toFile());
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> inpainters.get(engine).inpaint(jpeg, wrongWay, InpaintOptions.defaults()));
+                () -> inpainters.get(engine).inpaint(jpeg, wrongWay, InpaintingOptions.defaults()));
         assertEquals("the mask is 40x24 but the image is 24x40; they must have the same size", e.getMessage());
     }
 
@@ -346,10 +347,10 @@ class InpainterTest {
         Path missing = dir.resolve("missing.png");
         Inpainter inpainter = inpainters.get(engine);
         InvalidInputException bad = assertThrows(InvalidInputException.class,
-                () -> inpainter.inpaint(text, text, InpaintOptions.defaults()));
+                () -> inpainter.inpaint(text, text, InpaintingOptions.defaults()));
         assertTrue(bad.getMessage().startsWith("cannot decode image " + text), bad.getMessage());
         InvalidInputException gone = assertThrows(InvalidInputException.class,
-                () -> inpainter.inpaint(missing, missing, InpaintOptions.defaults()));
+                () -> inpainter.inpaint(missing, missing, InpaintingOptions.defaults()));
         assertEquals("cannot read image " + missing + ": no such file", gone.getMessage());
     }
 
@@ -362,7 +363,7 @@ class InpainterTest {
         BufferedImage[] masks = {mask(64, 48, new int[] {8, 8, 20, 20}), mask(48, 64, new int[] {20, 30, 16, 16})};
         int[][] sequential = new int[2][];
         for (int i = 0; i < 2; i++) {
-            sequential[i] = pixels(inpainter.inpaint(images[i], masks[i], InpaintOptions.defaults()).image());
+            sequential[i] = pixels(inpainter.inpaint(images[i], masks[i], InpaintingOptions.defaults()).image());
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -370,7 +371,7 @@ class InpainterTest {
             for (int round = 0; round < 4; round++) {
                 int i = round % 2;
                 futures.add(pool.submit(
-                        () -> pixels(inpainter.inpaint(images[i], masks[i], InpaintOptions.defaults()).image())));
+                        () -> pixels(inpainter.inpaint(images[i], masks[i], InpaintingOptions.defaults()).image())));
             }
             for (int round = 0; round < 4; round++) {
                 assertArrayEquals(sequential[round % 2], futures.get(round).get());
@@ -391,6 +392,6 @@ class InpainterTest {
         inpainter.close();
         inpainter.close();
         assertThrows(IllegalStateException.class, () -> inpainter.inpaint(photo(16, 16, BufferedImage.TYPE_INT_RGB),
-                mask(16, 16, new int[] {4, 4, 4, 4}), InpaintOptions.defaults()));
+                mask(16, 16, new int[] {4, 4, 4, 4}), InpaintingOptions.defaults()));
     }
 }

@@ -1,5 +1,7 @@
 package io.inpaint.engine;
 
+import io.inpaint.api.InpaintingOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,7 +73,7 @@ class LargeImageTest {
             writeMask(maskFile.toFile());
             InpaintResult result;
             try (Inpainter inpainter = Inpainter.open(model, engine, null)) {
-                result = inpainter.inpaint(photo, maskFile, InpaintOptions.defaults());
+                result = inpainter.inpaint(photo, maskFile, InpaintingOptions.defaults());
             }
             BufferedImage original = Inpainter.readImage(photo);
             BufferedImage mask = Inpainter.readImage(maskFile);

@@ -30,10 +30,13 @@ import com.adobe.granite.workflow.metadata.MetaDataMap;
 import com.day.cq.dam.api.Asset;
 import com.day.cq.dam.api.Rendition;
 
+import io.inpaint.api.ingest.IngestJob;
+
 /**
  * The workflow step "Inpaint asset": checks the payload asset and its mask, then queues the ingestion job of
  * inpainting-sling for them. The model runs in that job's queue (one at a time, retried), never on the workflow
- * thread, and this step writes nothing. Arguments: see {@link StepArguments}.
+ * thread, and this step writes nothing. The job's contract is {@link IngestJob}; arguments: see
+ * {@link StepArguments}.
  */
 @Component(service = WorkflowProcess.class, property = "process.label=" + InpaintAssetProcess.LABEL)
 @Designate(ocd = InpaintAssetProcess.Config.class)
@@ -48,12 +51,6 @@ public class InpaintAssetProcess implements WorkflowProcess {
     }
 
     static final String LABEL = "Inpaint asset";
-
-    // The ingestion job of inpainting-sling (io.inpaint.sling.internal.IngestJobExecutor): topic and properties.
-    static final String TOPIC = "io/inpaint/ingest";
-    static final String PROP_IMAGE = "image";
-    static final String PROP_MASK = "mask";
-    static final String PROP_RENDITION = "rendition";
 
     private static final String JCR_PATH = "JCR_PATH";
     private static final String NT_FILE = "nt:file";
@@ -89,7 +86,7 @@ public class InpaintAssetProcess implements WorkflowProcess {
         Asset asset = assetAt(resolver, payload);
         // the mask, uploaded next to its image, runs through the same workflow: it is not an image to fill
         boolean sibling = step.maskSource == StepArguments.MaskSource.SIBLING;
-        if (sibling && asset.getName().endsWith(StepArguments.MASK_SUFFIX)) {
+        if (sibling && IngestJob.isMaskName(asset.getName())) {
             LOG.debug("{} is a mask, nothing to inpaint", asset.getPath());
             return;
         }
@@ -98,13 +95,13 @@ public class InpaintAssetProcess implements WorkflowProcess {
         checkMask(resolver, maskPath, asset.getPath());
 
         Map<String, Object> properties = new HashMap<>(step.options);
-        properties.put(PROP_IMAGE, asset.getPath());
-        properties.put(PROP_MASK, maskPath);
-        properties.put(PROP_RENDITION, step.rendition);
-        Job job = jobManager.addJob(TOPIC, properties);
+        properties.put(IngestJob.IMAGE, asset.getPath());
+        properties.put(IngestJob.MASK, maskPath);
+        properties.put(IngestJob.RENDITION, step.rendition);
+        Job job = jobManager.addJob(IngestJob.TOPIC, properties);
         if (job == null) {
-            throw new WorkflowException("Inpaint asset: the job manager refused the job on topic " + TOPIC + " for "
-                    + asset.getPath() + " (is inpainting-sling installed and active?)");
+            throw new WorkflowException("Inpaint asset: the job manager refused the job on topic " + IngestJob.TOPIC
+                    + " for " + asset.getPath() + " (is inpainting-sling installed and active?)");
         }
         LOG.info("queued inpainting job {} for {} with mask {}", job.getId(), asset.getPath(), maskPath);
     }

@@ -2,11 +2,14 @@ package io.inpaint.aem.internal;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import com.adobe.granite.workflow.WorkflowException;
+
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.RenditionName;
+import io.inpaint.api.ingest.IngestJob;
 
 /**
  * The step's PROCESS_ARGS: {@code key=value} pairs separated by commas or new lines, all optional.
@@ -14,35 +17,24 @@ import com.adobe.granite.workflow.WorkflowException;
  * <li>{@code mask}: {@code sibling} (default: {@code <name>.mask.png} in the asset's folder), an absolute path, or
  * {@code rendition:<name>} (a rendition of the asset itself);</li>
  * <li>{@code rendition}: the result's rendition name without extension (default {@code inpainted});</li>
- * <li>the ingestion job's options: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
- * {@code jpegQuality}, {@code maskMode}, {@code keepMetadata}.</li>
+ * <li>the ingestion job's options ({@link InpaintingOptions#TEXT_OPTIONS}), passed to the job as given.</li>
  * </ul>
- * Everything is checked here, so that a typo fails the workflow step rather than a job later.
+ * Everything is checked here, by the job's own rules ({@link IngestJob#options}, {@link RenditionName}), so that a
+ * typo fails the workflow step rather than a job later.
  */
 final class StepArguments {
 
     enum MaskSource { SIBLING, PATH, RENDITION }
 
-    static final String MASK_SUFFIX = ".mask.png";
     static final String DEFAULT_RENDITION = "inpainted";
     private static final String RENDITION_PREFIX = "rendition:";
-
-    /** Inclusive ranges, as io.inpaint.api.InpaintingOptions documents them. */
-    private static final Map<String, int[]> NUMBERS = Map.of(
-            "threshold", new int[] {0, 254},
-            "dilate", new int[] {0, 1024},
-            "maxSide", new int[] {64, 4096},
-            "contextMargin", new int[] {0, 4096},
-            "jpegQuality", new int[] {1, 100});
-    private static final Set<String> MASK_MODES = Set.of("auto", "luminance", "alpha");
-    private static final String KNOWN = "mask, rendition, threshold, dilate, maxSide, contextMargin, jpegQuality, "
-            + "maskMode, keepMetadata";
+    private static final String KNOWN = "mask, rendition, " + String.join(", ", InpaintingOptions.TEXT_OPTIONS);
 
     final MaskSource maskSource;
     /** The path for {@link MaskSource#PATH}, the rendition name for {@link MaskSource#RENDITION}. */
     final String maskValue;
     final String rendition;
-    /** Job properties for the options given, named and typed as the ingestion job reads them. */
+    /** Job properties for the options given, as text, named as the ingestion job reads them. */
     final Map<String, Object> options;
 
     private StepArguments(MaskSource maskSource, String maskValue, String rendition, Map<String, Object> options) {
@@ -83,34 +75,25 @@ final class StepArguments {
                     source = MaskSource.PATH;
                     maskValue = value;
                 } else if (value.startsWith(RENDITION_PREFIX)
-                        && isPlainName(value.substring(RENDITION_PREFIX.length()))) {
+                        && RenditionName.isPlain(value.substring(RENDITION_PREFIX.length()))) {
                     source = MaskSource.RENDITION;
                     maskValue = value.substring(RENDITION_PREFIX.length());
                 } else {
                     throw bad(text, "mask must be sibling, an absolute path or rendition:<name>, got '" + value + "'");
                 }
-            } else if ("rendition".equals(key)) {
-                if (!isPlainName(value)) {
-                    throw bad(text, "rendition must be a plain node name (no / : [ ] | * or quotes), got '"
-                            + value + "'");
-                }
+            } else if (IngestJob.RENDITION.equals(key)) {
                 rendition = value;
-            } else if (NUMBERS.containsKey(key)) {
-                options.put(key, number(text, key, value));
-            } else if ("maskMode".equals(key)) {
-                String mode = value.toLowerCase(Locale.ROOT);
-                if (!MASK_MODES.contains(mode)) {
-                    throw bad(text, "maskMode must be auto, luminance or alpha, got '" + value + "'");
-                }
-                options.put(key, mode);
-            } else if ("keepMetadata".equals(key)) {
-                if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value)) {
-                    throw bad(text, "keepMetadata must be true or false, got '" + value + "'");
-                }
-                options.put(key, Boolean.valueOf(value));
+            } else if (InpaintingOptions.TEXT_OPTIONS.contains(key)) {
+                options.put(key, value);
             } else {
                 throw bad(text, "unknown argument '" + key + "'; known: " + KNOWN);
             }
+        }
+        try {
+            RenditionName.check(rendition, IngestJob.RENDITION);
+            IngestJob.options(options);
+        } catch (InvalidRequestException e) {
+            throw bad(text, e.getMessage());
         }
         return new StepArguments(source, maskValue, rendition, options);
     }
@@ -124,30 +107,8 @@ final class StepArguments {
                 return assetPath + "/jcr:content/renditions/" + maskValue;
             default:
                 int slash = assetPath.lastIndexOf('/');
-                String name = assetPath.substring(slash + 1);
-                int dot = name.lastIndexOf('.');
-                return assetPath.substring(0, slash + 1) + (dot > 0 ? name.substring(0, dot) : name) + MASK_SUFFIX;
+                return assetPath.substring(0, slash + 1) + IngestJob.maskName(assetPath.substring(slash + 1));
         }
-    }
-
-    /** The same rule as the ingestion job's: the name cannot leave the renditions folder nor break JCR syntax. */
-    static boolean isPlainName(String name) {
-        return !name.isBlank() && !name.startsWith(".")
-                && name.chars().noneMatch(c -> c < ' ' || "/:[]|*\\\"'".indexOf(c) >= 0);
-    }
-
-    private static Integer number(String text, String key, String value) throws WorkflowException {
-        int[] range = NUMBERS.get(key);
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= range[0] && n <= range[1]) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, with the range
-        }
-        throw bad(text, key + " must be a whole number from " + range[0] + " to " + range[1] + ", got '" + value
-                + "'");
     }
 
     private static WorkflowException bad(String text, String why) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import javax.jcr.Repository;
 import javax.jcr.Session;
 
 import org.apache.sling.api.resource.ResourceResolver;
@@ -42,7 +41,8 @@ import com.day.cq.dam.api.Asset;
 import com.day.cq.dam.api.Rendition;
 
 import io.inpaint.api.InpaintingOptions;
-import io.inpaint.sling.internal.IngestJobContract;
+import io.inpaint.api.RenditionName;
+import io.inpaint.api.ingest.IngestJob;
 import io.wcm.testing.mock.aem.junit5.AemContext;
 import io.wcm.testing.mock.aem.junit5.AemContextExtension;
 
@@ -73,9 +73,21 @@ class InpaintAssetProcessTest {
     }
 
     @Test
-    void runsOnOak() throws Exception {
+    void maskThatIsAPlainFileIsTakenAndAFolderIsNot() throws Exception {
+        // a real nt:file (Oak enforces its node type: jcr:content with jcr:data), as a rendition or a file is stored
         Session session = context.resourceResolver().adaptTo(Session.class);
-        assertEquals("Apache Jackrabbit Oak", session.getRepository().getDescriptor(Repository.REP_NAME_DESC));
+        javax.jcr.Node folder = session.getNode("/content/dam").addNode("masks", "nt:folder");
+        javax.jcr.Node file = folder.addNode("file.png", "nt:file");
+        javax.jcr.Node content = file.addNode("jcr:content", "nt:resource");
+        content.setProperty("jcr:data", session.getValueFactory().createBinary(new ByteArrayInputStream(new byte[8])));
+        folder.addNode("folder.png", "nt:folder");
+        session.save();
+
+        assertFails(PHOTO, "mask=/content/dam/masks/folder.png", "the mask /content/dam/masks/folder.png for "
+                + PHOTO + " is neither a DAM asset with an original nor a file");
+
+        execute(PHOTO, "mask=/content/dam/masks/file.png");
+        assertEquals("/content/dam/masks/file.png", queuedJob().get(IngestJob.MASK));
     }
 
     @Test
@@ -83,14 +95,14 @@ class InpaintAssetProcessTest {
         execute(PHOTO, "mask=sibling, rendition=clean, dilate=4\nthreshold=100, maskMode=Alpha, keepMetadata=false");
 
         Map<String, Object> job = queuedJob();
-        assertEquals(PHOTO, job.get(IngestJobContract.IMAGE));
-        assertEquals(PHOTO_MASK, job.get(IngestJobContract.MASK));
-        assertEquals("clean", job.get(IngestJobContract.RENDITION));
+        assertEquals(PHOTO, job.get(IngestJob.IMAGE));
+        assertEquals(PHOTO_MASK, job.get(IngestJob.MASK));
+        assertEquals("clean", job.get(IngestJob.RENDITION));
         assertEquals(7, job.size(), job.toString());
         // the executor reads these properties into exactly the options asked for
-        assertEquals(InpaintingOptions.builder().dilation(4).threshold(100)
+        assertEquals(InpaintingOptions.builder().dilate(4).threshold(100)
                 .maskMode(InpaintingOptions.MaskMode.ALPHA).keepMetadata(false).build(),
-                IngestJobContract.options(job));
+                IngestJob.options(job));
         assertNothingWritten();
     }
 
@@ -99,9 +111,9 @@ class InpaintAssetProcessTest {
         execute(PHOTO + "/jcr:content/renditions/original", null);
 
         Map<String, Object> job = queuedJob();
-        assertEquals(Map.of(IngestJobContract.IMAGE, PHOTO, IngestJobContract.MASK, PHOTO_MASK,
-                IngestJobContract.RENDITION, "inpainted"), job);
-        assertEquals(InpaintingOptions.defaults(), IngestJobContract.options(job));
+        assertEquals(Map.of(IngestJob.IMAGE, PHOTO, IngestJob.MASK, PHOTO_MASK,
+                IngestJob.RENDITION, "inpainted"), job);
+        assertEquals(InpaintingOptions.defaults(), IngestJob.options(job));
         assertNothingWritten();
     }
 
@@ -112,12 +124,12 @@ class InpaintAssetProcessTest {
         context.resourceResolver().commit();
 
         execute(PHOTO, "mask=rendition:mask.png");
-        assertEquals(PHOTO + "/jcr:content/renditions/mask.png", queuedJob().get(IngestJobContract.MASK));
+        assertEquals(PHOTO + "/jcr:content/renditions/mask.png", queuedJob().get(IngestJob.MASK));
 
         execute(PHOTO, "mask=/content/dam/masks/shared.png");
         ArgumentCaptor<Map<String, Object>> properties = captor();
-        verify(jobManager, org.mockito.Mockito.times(2)).addJob(eq(IngestJobContract.TOPIC), properties.capture());
-        assertEquals("/content/dam/masks/shared.png", properties.getValue().get(IngestJobContract.MASK));
+        verify(jobManager, org.mockito.Mockito.times(2)).addJob(eq(IngestJob.TOPIC), properties.capture());
+        assertEquals("/content/dam/masks/shared.png", properties.getValue().get(IngestJob.MASK));
     }
 
     @Test
@@ -198,18 +210,22 @@ class InpaintAssetProcessTest {
         when(jobManager.addJob(anyString(), anyMap())).thenReturn(null);
         WorkflowException e = assertThrows(WorkflowException.class, () -> execute(PHOTO, null));
         assertTrue(e.getMessage().startsWith("Inpaint asset: the job manager refused the job on topic "
-                + IngestJobContract.TOPIC + " for " + PHOTO), e.getMessage());
+                + IngestJob.TOPIC + " for " + PHOTO), e.getMessage());
     }
 
     @Test
-    void stepAndExecutorAgreeOnTheJob() {
-        assertEquals(IngestJobContract.TOPIC, InpaintAssetProcess.TOPIC);
-        assertEquals(IngestJobContract.IMAGE, InpaintAssetProcess.PROP_IMAGE);
-        assertEquals(IngestJobContract.MASK, InpaintAssetProcess.PROP_MASK);
-        assertEquals(IngestJobContract.RENDITION, InpaintAssetProcess.PROP_RENDITION);
-        for (String name : List.of("inpainted", "cq5dam.clean", "a b", "/x", "x:y", ".hidden", "a|b", " ")) {
-            assertEquals(IngestJobContract.isPlainName(name), StepArguments.isPlainName(name), name);
+    void renditionNamesFollowTheOneRule() throws Exception {
+        for (String name : List.of("inpainted", "cq5dam.clean", "a b", "/x", "x:y", ".hidden", "a|b", "a'b")) {
+            if (RenditionName.isPlain(name)) {
+                StepArguments.parse("rendition=" + name);
+            } else {
+                WorkflowException e = assertThrows(WorkflowException.class,
+                        () -> StepArguments.parse("rendition=" + name));
+                assertTrue(e.getMessage().contains("rendition must be a plain node name"), e.getMessage());
+            }
         }
+        assertTrue(RenditionName.isPlain("cq5dam.clean"));
+        assertFalse(RenditionName.isPlain(".hidden"));
     }
 
     private void assertFails(String payload, String processArgs, String message) {
@@ -247,7 +263,7 @@ class InpaintAssetProcessTest {
 
     private Map<String, Object> queuedJob() {
         ArgumentCaptor<Map<String, Object>> properties = captor();
-        verify(jobManager).addJob(eq(IngestJobContract.TOPIC), properties.capture());
+        verify(jobManager).addJob(eq(IngestJob.TOPIC), properties.capture());
         return properties.getValue();
     }
 

@@ -26,11 +26,11 @@ public final class FlowPicture {
 
     private record Part(Region region, TileFill.Offsets offsets, int netWidth, int netHeight) {
         double dyPixels(int cell) {
-            return offsets.dy(cell) * (double) InpaintTranslator.MULTIPLE * region.height() / netHeight;
+            return offsets.dy(cell) * (double) TileTensors.MULTIPLE * region.height() / netHeight;
         }
 
         double dxPixels(int cell) {
-            return offsets.dx(cell) * (double) InpaintTranslator.MULTIPLE * region.width() / netWidth;
+            return offsets.dx(cell) * (double) TileTensors.MULTIPLE * region.width() / netWidth;
         }
     }
 
@@ -66,10 +66,10 @@ public final class FlowPicture {
             Region r = p.region;
             for (int sy = 0; sy < r.height(); sy++) {
                 int cy = Math.min(p.netHeight - 1, (int) ((sy + 0.5) * p.netHeight / r.height()))
-                        / InpaintTranslator.MULTIPLE;
+                        / TileTensors.MULTIPLE;
                 for (int sx = 0; sx < r.width(); sx++) {
                     int cx = Math.min(p.netWidth - 1, (int) ((sx + 0.5) * p.netWidth / r.width()))
-                            / InpaintTranslator.MULTIPLE;
+                            / TileTensors.MULTIPLE;
                     out[(r.y() + sy) * width + r.x() + sx] = colours[cy * o.cellsWide() + cx];
                 }
             }

@@ -1,6 +1,7 @@
 package io.inpaint.engine.image;
 
-import io.inpaint.engine.InpaintOptions.MaskMode;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingOptions.MaskMode;
 import java.awt.image.BufferedImage;
 
 /** The thresholded hole mask at full resolution, one byte per pixel (1 = hole). */

@@ -38,7 +38,7 @@ public final class ImageLoader {
     }
 
     /** The EXIF orientation tag (1..8), 1 when absent or unreadable: a broken tag must not reject a good image. */
-    static int orientation(byte[] data) {
+    public static int orientation(byte[] data) {
         try {
             Directory exif = ImageMetadataReader.readMetadata(new ByteArrayInputStream(data), data.length)
                     .getFirstDirectoryOfType(ExifIFD0Directory.class);

@@ -25,7 +25,6 @@ import java.util.Map;
  */
 public final class DeepFillGenerator extends AbstractBlock {
 
-    private final int cnum;
     private final CoarseNetwork coarse;
     private final RefineNetwork refine;
 
@@ -34,25 +33,12 @@ public final class DeepFillGenerator extends AbstractBlock {
         if (cnum < 2 || cnum % 2 != 0) {
             throw new IllegalArgumentException("cnum must be an even number >= 2, got " + cnum);
         }
-        this.cnum = cnum;
         coarse = addChildBlock("coarse", new CoarseNetwork(cnum));
         refine = addChildBlock("refine", new RefineNetwork(cnum));
     }
 
-    public int cnum() {
-        return cnum;
-    }
-
-    public CoarseNetwork coarse() {
-        return coarse;
-    }
-
-    public RefineNetwork refine() {
-        return refine;
-    }
-
     /** Every convolution in network order: stage 1, then stage 2. */
-    public List<GenConv> layers() {
+    private List<GenConv> layers() {
         List<GenConv> all = new ArrayList<>(coarse.layers());
         all.addAll(refine.layers());
         return all;

@@ -77,10 +77,6 @@ public final class RefineNetwork extends AbstractBlock {
         return all;
     }
 
-    public ContextualAttention attention() {
-        return attention;
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {

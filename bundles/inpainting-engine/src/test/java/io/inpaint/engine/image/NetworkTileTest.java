@@ -3,7 +3,8 @@ package io.inpaint.engine.image;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.inpaint.engine.InpaintOptions.MaskMode;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingOptions.MaskMode;
 import io.inpaint.engine.image.RegionPlanner.Region;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;

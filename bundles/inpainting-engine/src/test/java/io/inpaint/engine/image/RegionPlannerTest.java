@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inpaint.engine.InpaintOptions.MaskMode;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingOptions.MaskMode;
 import io.inpaint.engine.image.RegionPlanner.Region;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -6,26 +6,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.Locale;
-import java.util.Set;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
 import io.inpaint.api.InpaintingOptions.OutputFormat;
+import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.engine.Inpainter;
 import io.inpaint.engine.InvalidInputException;
 
-/** Decodes what callers send, with the size checked before any pixel is decoded, and encodes results. */
+/** Decodes what callers send, once {@link ImageCheck} has passed it, and encodes results. */
 final class ImageCodec {
-    /** Formats a result can be written in as "the same" as its input. */
-    private static final Set<String> WRITABLE = Set.of("png", "jpeg", "gif", "bmp", "tiff");
 
     private ImageCodec() {
     }
@@ -36,37 +31,12 @@ final class ImageCodec {
 
     /**
      * @param what how messages call the data, e.g. "image" or "mask"
-     * @throws InvalidRequestException empty, not a supported picture, damaged, or over {@code maxPixels}
+     * @throws InvalidRequestException refused by {@code check}, or damaged past its header
      */
-    static Decoded decode(byte[] data, String what, long maxPixels) throws InvalidRequestException {
-        if (data == null || data.length == 0) {
-            throw new InvalidRequestException("the " + what + " is empty");
-        }
-        String format;
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new InvalidRequestException("the " + what + " is not a picture in a supported format"
-                        + " (PNG, JPEG, GIF, BMP, TIFF)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                // The header alone: a picture claiming 50000x50000 pixels is refused before memory is spent on it.
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > maxPixels) {
-                    throw new InvalidRequestException("the " + what + " is " + reader.getWidth(0) + "x"
-                            + reader.getHeight(0) + " pixels, more than the limit of " + maxPixels + " pixels");
-                }
-                format = normalise(reader.getFormatName());
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidRequestException("the " + what + " cannot be read: " + e.getMessage(), e);
-        }
+    static Decoded decode(byte[] data, String what, ImageCheck check) throws InvalidRequestException {
+        ImageInfo info = check.check(data, what);
         try {
-            return new Decoded(Inpainter.readImage(new ByteArrayInputStream(data), what), format);
+            return new Decoded(Inpainter.readImage(new ByteArrayInputStream(data), what), info.getExtension());
         } catch (InvalidInputException e) {
             throw new InvalidRequestException(e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -75,7 +45,7 @@ final class ImageCodec {
         }
     }
 
-    /** The format a result is written in: the input's when it can be written, else PNG. */
+    /** The format a result is written in: the input's (every format {@link ImageCheck} passes can be written). */
     static String outputFormat(OutputFormat wanted, String inputFormat) {
         switch (wanted) {
             case PNG:
@@ -83,7 +53,7 @@ final class ImageCodec {
             case JPEG:
                 return "jpeg";
             default:
-                return WRITABLE.contains(inputFormat) ? inputFormat : "png";
+                return inputFormat;
         }
     }
 
@@ -113,17 +83,5 @@ final class ImageCodec {
             writer.dispose();
         }
         return bytes.toByteArray();
-    }
-
-    private static String normalise(String formatName) {
-        String f = formatName.toLowerCase(Locale.ROOT);
-        switch (f) {
-            case "jpg":
-                return "jpeg";
-            case "tif":
-                return "tiff";
-            default:
-                return f;
-        }
     }
 }

@@ -1,10 +1,10 @@
 package io.inpaint.service.internal;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One bounded queue and one worker thread in front of a device. Callers block until their work has run; when the
- * queue is full they are refused at once, and work still waiting at its deadline is dropped without running.
+ * queue is full they are refused at once, and work still waiting at its deadline is dropped without running. The
+ * capacity can change at any time: work already queued stays, and new work is taken against the new capacity.
  */
 final class InferenceQueue {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceQueue.class);
@@ -28,8 +29,12 @@ final class InferenceQueue {
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
 
-    private final BlockingQueue<Job<?>> queue;
-    private final int capacity;
+    private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
+    /** Housekeeping in {@link #queue}: not requests, so not counted against the capacity nor in the length. */
+    private final AtomicInteger housekeepingQueued = new AtomicInteger();
+    /** Housekeeping left when the queue closed, run once the worker has stopped. */
+    private final BlockingQueue<Job<?>> housekeeping = new LinkedBlockingQueue<>();
+    private volatile int capacity;
     private final Thread worker;
     private volatile boolean open = true;
 
@@ -43,7 +48,6 @@ final class InferenceQueue {
      */
     InferenceQueue(int capacity, String threadName, ClassLoader contextClassLoader) {
         this.capacity = capacity;
-        this.queue = new ArrayBlockingQueue<>(capacity);
         this.worker = new Thread(this::work, threadName);
         worker.setDaemon(true);
         worker.setContextClassLoader(contextClassLoader);
@@ -56,20 +60,21 @@ final class InferenceQueue {
      * @param timeoutMillis how long the work may wait in the queue; once it runs, it runs to the end
      * @throws ServiceBusyException refused at once, see {@link #refusal}
      * @throws RequestTimeoutException the work waited too long and was dropped
-     * @throws RetiredException the queue takes no more work
-     * @throws ModelUnavailableException the queue was closed before the work ran
+     * @throws ModelUnavailableException the queue was closed, before the work was offered or before it ran
      */
     <T> T run(Callable<T> work, long timeoutMillis) throws InpaintingException {
-        Job<T> job = new Job<>(work);
-        // with the lock, no work enters once retire() or close() has run, so the worker never leaves any behind
+        Job<T> job = new Job<>(work, false);
+        // with the lock, no work enters once close() has run, so the worker never leaves any behind, and two
+        // callers never both take the last place
         synchronized (offerLock) {
             if (!open) {
-                throw new RetiredException();
+                throw new ModelUnavailableException("the inpainting service is stopping");
             }
             ServiceBusyException busy = refusal(timeoutMillis);
-            if (busy != null || !queue.offer(job)) {
-                throw busy != null ? busy : full();
+            if (busy != null) {
+                throw busy;
             }
+            queue.add(job);
         }
         boolean interrupted = false;
         try {
@@ -126,10 +131,10 @@ final class InferenceQueue {
      * decoding, so that an overloaded service refuses quickly and cheaply.
      */
     ServiceBusyException refusal(long timeoutMillis) {
-        if (queue.remainingCapacity() == 0) {
+        if (length() >= capacity) {
             return full();
         }
-        long ahead = queue.size() + inFlight.get();
+        long ahead = length() + inFlight.get();
         long waitMillis = ahead * recentRunMillis;
         if (waitMillis > timeoutMillis) {
             return new ServiceBusyException("the inpainting queue is busy: the " + ahead + " requests ahead take about "
@@ -147,7 +152,7 @@ final class InferenceQueue {
     /** How long the waiting work will take at the recent run time; at least one second. */
     private long retryAfterSeconds() {
         long mean = recentRunMillis == 0 ? 1000 : recentRunMillis;
-        return Math.max(1, (queue.size() + 1) * mean / 1000);
+        return Math.max(1, (length() + 1) * mean / 1000);
     }
 
     private void work() {
@@ -158,7 +163,10 @@ final class InferenceQueue {
             } catch (InterruptedException e) {
                 break;
             }
-            if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
+            if (job != null && job.housekeeping) {
+                housekeepingQueued.decrementAndGet();
+                runHousekeeping(job);
+            } else if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
                 inFlight.incrementAndGet();
                 long start = System.nanoTime();
                 try {
@@ -173,21 +181,57 @@ final class InferenceQueue {
         }
     }
 
-    /** Refuses new work; the worker runs what is queued, then ends. */
-    void retire() {
+    /**
+     * Runs {@code task} on the worker after everything queued now, whatever the capacity; when the queue is closed,
+     * once the worker has stopped. For housekeeping that must not overlap the work ahead of it (closing a model
+     * that work may still use).
+     */
+    void afterQueued(Runnable task) {
+        Job<Object> job = new Job<>(() -> {
+            task.run();
+            return null;
+        }, true);
         synchronized (offerLock) {
-            open = false;
+            if (open) {
+                housekeepingQueued.incrementAndGet();
+                queue.add(job);
+                return;
+            }
         }
+        if (worker.isAlive()) {
+            housekeeping.add(job); // run by close() once the worker has stopped
+        } else {
+            runHousekeeping(job);
+        }
+    }
+
+    /** How many requests may wait from now on; requests already waiting beyond it still run. */
+    void capacity(int capacity) {
+        this.capacity = capacity;
+    }
+
+    private static void runHousekeeping(Job<?> job) {
+        job.execute();
+        job.result.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warn("Inference queue housekeeping failed", failure);
+            }
+        });
     }
 
     /**
      * Refuses new work, fails what is still queued and waits up to {@code waitMillis} for the running work.
      */
     void close(long waitMillis) {
-        retire();
+        synchronized (offerLock) {
+            open = false;
+        }
         Job<?> job;
         while ((job = queue.poll()) != null) {
-            if (job.state.compareAndSet(QUEUED, CANCELLED)) {
+            if (job.housekeeping) {
+                housekeepingQueued.decrementAndGet();
+                housekeeping.add(job);
+            } else if (job.state.compareAndSet(QUEUED, CANCELLED)) {
                 job.result.completeExceptionally(new ModelUnavailableException("the inpainting service is stopping"));
             }
         }
@@ -197,12 +241,18 @@ final class InferenceQueue {
             Thread.currentThread().interrupt();
         }
         if (worker.isAlive()) {
-            LOG.warn("Inference worker {} still busy after {} ms; leaving it to finish", worker.getName(), waitMillis);
+            LOG.warn("Inference worker {} still busy after {} ms; leaving it to finish, and {} housekeeping task(s)"
+                    + " undone", worker.getName(), waitMillis, housekeeping.size());
+            return;
+        }
+        while ((job = housekeeping.poll()) != null) {
+            runHousekeeping(job);
         }
     }
 
+    /** Requests waiting. */
     int length() {
-        return queue.size();
+        return queue.size() - housekeepingQueued.get();
     }
 
     int capacity() {
@@ -213,22 +263,16 @@ final class InferenceQueue {
         return inFlight.get();
     }
 
-    /** This queue was retired and takes no more work; the caller may use its replacement. */
-    static final class RetiredException extends ModelUnavailableException {
-        private static final long serialVersionUID = 1L;
-
-        RetiredException() {
-            super("the inpainting service is stopping");
-        }
-    }
-
     private static final class Job<T> {
         final Callable<T> work;
+        /** Not a request: no caller waits, and it is neither counted nor cancelled on close. */
+        final boolean housekeeping;
         final AtomicInteger state = new AtomicInteger(QUEUED);
         final CompletableFuture<T> result = new CompletableFuture<>();
 
-        Job(Callable<T> work) {
+        Job(Callable<T> work, boolean housekeeping) {
             this.work = work;
+            this.housekeeping = housekeeping;
         }
 
         void execute() {

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded model and who is using it. A model replaced by a configuration change is retired: it takes no new
- * users and is closed when the last one releases it, so a swap never fails a request that is running.
+ * One loaded model, with the engine and device it runs on. Used by the inference queue's worker only; the service
+ * closes one it swapped out through that queue, after the work that may still use it.
  */
 final class ModelHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ModelHandle.class);
@@ -23,9 +23,6 @@ final class ModelHandle {
     private final String engine;
     private final Device device;
     private final ClassLoader classLoader;
-    private int users;
-    private boolean retired;
-    private boolean closed;
 
     private ModelHandle(Inpainter inpainter, String engine, Device device, ClassLoader classLoader) {
         this.inpainter = inpainter;
@@ -83,41 +80,7 @@ final class ModelHandle {
         return device.toString();
     }
 
-    /** @return false when the model is retired: use the current one instead */
-    synchronized boolean acquire() {
-        if (retired) {
-            return false;
-        }
-        users++;
-        return true;
-    }
-
-    void release() {
-        boolean close;
-        synchronized (this) {
-            users--;
-            close = retired && users == 0 && !closed;
-            closed |= close;
-        }
-        if (close) {
-            closeModel();
-        }
-    }
-
-    /** No new users; closes the model now if nobody uses it, else when the last user releases it. */
-    void retire() {
-        boolean close;
-        synchronized (this) {
-            retired = true;
-            close = users == 0 && !closed;
-            closed |= close;
-        }
-        if (close) {
-            closeModel();
-        }
-    }
-
-    private void closeModel() {
+    void close() {
         ContextClassLoader.call(classLoader, () -> {
             inpainter.close();
             return null;

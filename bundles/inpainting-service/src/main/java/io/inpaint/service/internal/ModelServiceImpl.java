@@ -1,17 +1,12 @@
 package io.inpaint.service.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.inpaint.api.AssetInpaintingResult;
-import io.inpaint.api.AssetSource;
-import io.inpaint.api.AssetTarget;
+import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
@@ -21,8 +16,8 @@ import io.inpaint.api.ModelUnavailableException;
 import io.inpaint.api.RequestTimeoutException;
 import io.inpaint.api.ServiceBusyException;
 import io.inpaint.api.ServiceStatus;
-import io.inpaint.engine.InpaintOptions;
 import io.inpaint.engine.InpaintResult;
+import io.inpaint.engine.Inpainter;
 import io.inpaint.engine.InvalidInputException;
 import io.inpaint.engine.ModelDescriptor;
 
@@ -39,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of the model. Every request goes through one bounded queue and one worker thread, because the model
- * runs one forward pass at a time; decoding and encoding happen on the caller's thread, outside the queue.
+ * The one owner of the model. A request is decoded, checked and prepared on the caller's thread, its forward passes
+ * run on the queue's one worker thread (the model's only user: it runs one forward pass at a time), and the result is
+ * composited and encoded on the caller's thread again.
  */
 @Component(service = InpaintingService.class)
 @Designate(ocd = ModelServiceImpl.Config.class)
@@ -63,8 +59,13 @@ public class ModelServiceImpl implements InpaintingService {
         String model_path() default "";
 
         @AttributeDefinition(name = "Max pixels",
-                description = "Largest image or mask (width times height) accepted; larger ones are refused before decoding.")
+                description = "Largest image or mask (width times height, by its header) accepted; larger ones are"
+                        + " refused before decoding (HTTP 413).")
         long max_pixels() default 16_777_216L;
+
+        @AttributeDefinition(name = "Max side",
+                description = "Longest side in pixels, by the header, of an image or mask accepted (HTTP 413 above).")
+        int max_side() default 16_384;
 
         @AttributeDefinition(name = "Queue capacity",
                 description = "Requests that may wait for the model; when they are all taken, callers are told the service is busy.")
@@ -84,6 +85,7 @@ public class ModelServiceImpl implements InpaintingService {
     private final ClassLoader classLoader = getClass().getClassLoader();
     private BundleContext bundleContext;
     private volatile Config config;
+    private volatile ImageCheck imageCheck;
     private volatile InferenceQueue queue;
     private volatile String error;
 
@@ -103,17 +105,12 @@ public class ModelServiceImpl implements InpaintingService {
         load(config);
     }
 
-    /** Applies limits at once; a new queue size gets a new queue, a new model is swapped in once loaded. */
+    /** Applies limits and the queue size at once; a new model is swapped in once loaded. */
     @Modified
     void modified(Config newConfig) {
         Config old = config;
         config = check(newConfig);
-        if (newConfig.queue_capacity() != old.queue_capacity()) {
-            InferenceQueue previous = queue;
-            queue = new InferenceQueue(newConfig.queue_capacity(), WORKER_NAME, classLoader);
-            // requests already queued still run, on the old worker
-            previous.retire();
-        }
+        queue.capacity(newConfig.queue_capacity());
         if (model.get() == null || !sameModel(old, newConfig)) {
             load(newConfig);
         }
@@ -124,16 +121,19 @@ public class ModelServiceImpl implements InpaintingService {
         queue.close(STOP_WAIT_MS);
         ModelHandle current = model.getAndSet(null);
         if (current != null) {
-            current.retire();
+            current.close();
         }
     }
 
-    private static Config check(Config config) {
-        if (config.queue_capacity() < 1 || config.max_pixels() < 1 || config.request_timeout_ms() < 1) {
-            throw new IllegalArgumentException("queue.capacity, max.pixels and request.timeout.ms must be positive,"
-                    + " got " + config.queue_capacity() + ", " + config.max_pixels() + ", "
-                    + config.request_timeout_ms());
+    /** Checks the configuration and applies its image limits. */
+    private Config check(Config config) {
+        if (config.queue_capacity() < 1 || config.max_pixels() < 1 || config.max_side() < 1
+                || config.request_timeout_ms() < 1) {
+            throw new IllegalArgumentException("queue.capacity, max.pixels, max.side and request.timeout.ms must be"
+                    + " positive, got " + config.queue_capacity() + ", " + config.max_pixels() + ", "
+                    + config.max_side() + ", " + config.request_timeout_ms());
         }
+        imageCheck = new ImageCheck(config.max_pixels(), config.max_side());
         return config;
     }
 
@@ -166,7 +166,8 @@ public class ModelServiceImpl implements InpaintingService {
         LOG.info("Loaded model {} (training status {}) from {} on {} {} in {} ms", d.name(), d.training().status(),
                 d.file(), loaded.engine(), loaded.device(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         if (previous != null) {
-            previous.retire();
+            // behind everything queued: work that took the old model before the swap has finished by then
+            queue.afterQueued(previous::close);
         }
     }
 
@@ -176,24 +177,26 @@ public class ModelServiceImpl implements InpaintingService {
         InpaintingOptions opts = options == null ? InpaintingOptions.defaults() : options;
         Config cfg = config;
         try {
-            InpaintOptions engineOptions = engineOptions(opts);
             if (model.get() == null) {
                 throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
             }
-            InferenceQueue q = queue;
-            ServiceBusyException busy = q.refusal(cfg.request_timeout_ms());
+            ServiceBusyException busy = queue.refusal(cfg.request_timeout_ms());
             if (busy != null) {
                 throw busy;
             }
-            ImageCodec.Decoded picture = ImageCodec.decode(image, "image", cfg.max_pixels());
-            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", cfg.max_pixels());
-            if (picture.image().getWidth() != holes.image().getWidth()
-                    || picture.image().getHeight() != holes.image().getHeight()) {
-                throw new InvalidRequestException("the mask is " + holes.image().getWidth() + "x"
-                        + holes.image().getHeight() + " but the image is " + picture.image().getWidth() + "x"
-                        + picture.image().getHeight() + "; they must have the same size");
+            ImageCheck check = imageCheck;
+            ImageCodec.Decoded picture = ImageCodec.decode(image, "image", check);
+            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
+            // prepare and composite on this thread: only the forward passes wait in the queue
+            Inpainter.Prepared prepared;
+            try {
+                prepared = Inpainter.prepare(picture.image(), holes.image(), opts);
+            } catch (InvalidInputException e) {
+                throw new InvalidRequestException(e.getMessage(), e);
             }
-            InpaintResult filled = runOnModel(picture, holes, engineOptions, cfg.request_timeout_ms());
+            Inpainter.Forwarded forwarded = queue.run(() -> currentModel().inpainter().forward(prepared),
+                    cfg.request_timeout_ms());
+            InpaintResult filled = Inpainter.composite(prepared, forwarded);
             InpaintingResult result = encode(image, picture, filled, opts, start);
             completed.incrementAndGet();
             lastInferenceMillis.set(filled.inferenceMillis());
@@ -225,60 +228,16 @@ public class ModelServiceImpl implements InpaintingService {
         }
     }
 
-    /** Queues the model work; the current model is taken when the work starts, so a swap never fails it. */
-    private InpaintResult runOnModel(ImageCodec.Decoded picture, ImageCodec.Decoded holes, InpaintOptions options,
-            long timeoutMillis) throws InpaintingException {
-        while (true) {
-            InferenceQueue q = queue;
-            try {
-                return q.run(() -> {
-                    ModelHandle handle = acquireModel();
-                    try {
-                        return handle.inpainter().inpaint(picture.image(), holes.image(), options);
-                    } catch (InvalidInputException e) {
-                        throw new InvalidRequestException(e.getMessage(), e);
-                    } finally {
-                        handle.release();
-                    }
-                }, timeoutMillis);
-            } catch (InferenceQueue.RetiredException e) {
-                if (queue == q) {
-                    throw e;
-                }
-                // the queue was replaced by a configuration change between reading it and queueing: use the new one
-            }
+    /**
+     * The model in service, read on the queue's worker when the work starts: the worker is the model's only user, so
+     * a model swapped out is closed by a task queued behind the work that may still use it (see {@link #load}).
+     */
+    private ModelHandle currentModel() throws ModelUnavailableException {
+        ModelHandle handle = model.get();
+        if (handle == null) {
+            throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
         }
-    }
-
-    private ModelHandle acquireModel() throws ModelUnavailableException {
-        while (true) {
-            ModelHandle handle = model.get();
-            if (handle == null) {
-                throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
-            }
-            if (handle.acquire()) {
-                return handle;
-            }
-            // retired between reading and acquiring: the new model is already in place
-        }
-    }
-
-    private static InpaintOptions engineOptions(InpaintingOptions o) throws InvalidRequestException {
-        if (o.getJpegQuality() < 1 || o.getJpegQuality() > 100) {
-            throw new InvalidRequestException("jpeg quality must be in 1..100, got " + o.getJpegQuality());
-        }
-        try {
-            return InpaintOptions.builder()
-                    .maskMode(InpaintOptions.MaskMode.valueOf(o.getMaskMode().name()))
-                    .threshold(o.getThreshold())
-                    .dilation(o.getDilation())
-                    .maxSide(o.getMaxSide())
-                    .contextMargin(o.getContextMargin())
-                    .flow(o.isFlow())
-                    .build();
-        } catch (InvalidInputException e) {
-            throw new InvalidRequestException(e.getMessage(), e);
-        }
+        return handle;
     }
 
     private static InpaintingResult encode(byte[] original, ImageCodec.Decoded picture, InpaintResult filled,
@@ -297,54 +256,8 @@ public class ModelServiceImpl implements InpaintingService {
     }
 
     @Override
-    public AssetInpaintingResult inpaintAsset(AssetSource source, AssetTarget target, String renditionName,
-            InpaintingOptions options) throws InpaintingException {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(target, "target");
-        if (renditionName != null) {
-            checkRenditionName(renditionName);
-        }
-        String path = source.getPath();
-        byte[] original = read(source, true);
-        byte[] mask = read(source, false);
-        InpaintingResult result;
-        try {
-            result = inpaint(original, mask, options);
-        } catch (InvalidRequestException e) {
-            throw new InvalidRequestException(path + " (stored as " + source.getMimeType() + "): " + e.getMessage(), e);
-        }
-        String name = renditionName != null ? renditionName : DEFAULT_RENDITION_BASE + "." + result.getExtension();
-        try {
-            String location = target.writeRendition(name, result.getMimeType(), result.getImage());
-            LOG.info("Stored inpainted rendition {} of {} at {}", name, path, location);
-            return new AssetInpaintingResult(location, name, result);
-        } catch (IOException e) {
-            throw new InpaintingException("cannot store rendition " + name + " of " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkRenditionName(String name) throws InvalidRequestException {
-        String n = name.trim();
-        if (n.isEmpty() || n.equals(".") || n.equals("..") || !n.equals(name) || n.matches(".*[/:\\[\\]|*\\\\].*")) {
-            throw new InvalidRequestException("\"" + name + "\" is not a valid rendition name: use a plain name"
-                    + " without / : [ ] | * \\ or surrounding spaces");
-        }
-        if (n.equalsIgnoreCase(ORIGINAL_RENDITION)) {
-            throw new InvalidRequestException("the original rendition is never overwritten; choose another name");
-        }
-    }
-
-    private static byte[] read(AssetSource source, boolean original) throws InpaintingException {
-        String what = original ? "original" : "mask";
-        try (InputStream in = original ? source.openOriginal() : source.openMask()) {
-            if (in == null) {
-                throw new InvalidRequestException(source.getPath() + " has no " + what);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new InpaintingException("cannot read the " + what + " of " + source.getPath() + ": "
-                    + e.getMessage(), e);
-        }
+    public ImageInfo check(byte[] data, String what) throws InvalidRequestException {
+        return imageCheck.check(data, what);
     }
 
     @Override

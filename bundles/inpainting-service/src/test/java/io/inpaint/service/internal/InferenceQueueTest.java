@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,18 +116,76 @@ class InferenceQueueTest {
     }
 
     @Test
-    void retiredQueueRunsWhatItHoldsButTakesNoMore() throws Exception {
+    void smallerCapacityRunsWhatItHoldsButTakesNoMore() throws Exception {
         queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
         Future<String> first = blockWorker(60_000);
         Future<String> waiting = callers.submit(() -> queue.run(() -> "queued", 60_000));
         while (queue.length() < 1) {
             Thread.sleep(5);
         }
-        queue.retire();
-        assertThrows(InferenceQueue.RetiredException.class, () -> queue.run(() -> "new", 60_000));
+        queue.capacity(1);
+        assertEquals(1, queue.capacity());
+        assertThrows(ServiceBusyException.class, () -> queue.run(() -> "new", 60_000));
         release.countDown();
         assertEquals("first", first.get(5, TimeUnit.SECONDS));
         assertEquals("queued", waiting.get(5, TimeUnit.SECONDS));
+        // a larger one takes more at once
+        queue.capacity(3);
+        assertEquals("next", queue.run(() -> "next", 5_000));
+    }
+
+    @Test
+    void closedQueueTakesNoMore() {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        queue.close(5_000);
+        ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
+                () -> queue.run(() -> "new", 60_000));
+        assertEquals("the inpainting service is stopping", e.getMessage());
+    }
+
+    @Test
+    void housekeepingRunsBehindTheWorkAheadOfItAndIsNoRequest() throws Exception {
+        queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
+        Future<String> first = blockWorker(60_000);
+        List<String> order = new CopyOnWriteArrayList<>();
+        Future<String> waiting = callers.submit(() -> queue.run(() -> {
+            order.add("second");
+            return "second";
+        }, 60_000));
+        while (queue.length() < 1) {
+            Thread.sleep(5);
+        }
+        // even on a full queue, and it neither counts as waiting nor makes the queue look full
+        queue.afterQueued(() -> order.add("closed"));
+        assertEquals(1, queue.length());
+        release.countDown();
+        assertEquals("first", first.get(5, TimeUnit.SECONDS));
+        assertEquals("second", waiting.get(5, TimeUnit.SECONDS));
+        long end = System.currentTimeMillis() + 5_000;
+        while (order.size() < 2 && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals(List.of("second", "closed"), order);
+        assertEquals(0, queue.length());
+    }
+
+    @Test
+    void housekeepingLeftAtCloseRunsOnceTheWorkerHasStopped() throws Exception {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        blockWorker(60_000);
+        AtomicBoolean ran = new AtomicBoolean();
+        queue.afterQueued(() -> ran.set(true));
+        callers.submit(() -> {
+            Thread.sleep(200);
+            release.countDown();
+            return null;
+        });
+        queue.close(5_000);
+        assertTrue(ran.get());
+        // and after the close, at once
+        AtomicBoolean late = new AtomicBoolean();
+        queue.afterQueued(() -> late.set(true));
+        assertTrue(late.get());
     }
 
     @Test

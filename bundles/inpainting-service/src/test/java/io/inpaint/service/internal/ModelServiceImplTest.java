@@ -32,11 +32,10 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.png.PngDirectory;
 
-import io.inpaint.api.AssetInpaintingResult;
-import io.inpaint.api.AssetSource;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InputTooLargeException;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ServiceStatus;
 
@@ -102,23 +101,35 @@ class ModelServiceImplTest {
         InpaintingService service = activate("max.pixels", 100_000L);
         byte[] image = png(picture(SIZE, SIZE));
         byte[] mask = png(mask(SIZE, SIZE));
-        List<byte[][]> bad = List.of(
-                new byte[][] {"not an image at all".getBytes(StandardCharsets.UTF_8), mask},
-                new byte[][] {java.util.Arrays.copyOf(image, image.length / 2), mask},
-                new byte[][] {pngHeaderOnly(50_000, 50_000), mask},
-                new byte[][] {image, png(mask(SIZE, SIZE / 2))},
-                new byte[][] {image, png(new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_BYTE_GRAY))},
-                new byte[][] {new byte[0], mask});
-        for (byte[][] request : bad) {
-            assertThrows(InvalidRequestException.class, () -> service.inpaint(request[0], request[1], null));
+        record Bad(byte[] image, byte[] mask, String message, Class<? extends InvalidRequestException> type) {
         }
-        InvalidRequestException tooLarge = assertThrows(InvalidRequestException.class,
-                () -> service.inpaint(pngHeaderOnly(50_000, 50_000), mask, null));
-        assertTrue(tooLarge.getMessage().contains("50000x50000"), tooLarge.getMessage());
-        InvalidRequestException option = assertThrows(InvalidRequestException.class,
+        List<Bad> bad = List.of(
+                new Bad("not an image at all".getBytes(StandardCharsets.UTF_8), mask,
+                        "the image is text/plain by its content, not a supported image (PNG, JPEG, GIF or BMP)",
+                        InvalidRequestException.class),
+                new Bad(java.util.Arrays.copyOf(image, image.length / 2), mask,
+                        "the image is truncated or damaged: its PNG data ends before the end marker",
+                        InvalidRequestException.class),
+                new Bad(pngHeaderOnly(50_000, 50_000), mask, "the image is 50000x50000 pixels by its header; at most"
+                        + " 16384 pixels a side and 100000 pixels in all are accepted", InputTooLargeException.class),
+                new Bad(image, png(mask(SIZE, SIZE / 2)),
+                        "the mask is 64x32 but the image is 64x64; they must have the same size",
+                        InvalidRequestException.class),
+                new Bad(image, png(new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_BYTE_GRAY)),
+                        "the mask marks no hole pixels (mask mode AUTO, threshold 127): paint the hole white on black,"
+                        + " or opaque on a transparent mask", InvalidRequestException.class),
+                new Bad(new byte[0], mask, "the image is empty (0 bytes)", InvalidRequestException.class));
+        for (Bad request : bad) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> service.inpaint(request.image(), request.mask(), null));
+            assertEquals(request.message(), e.getMessage());
+            assertEquals(request.type(), e.getClass(), e.getMessage());
+        }
+        // an option out of range never reaches the service: the api's builder refuses it (InpaintingOptionsTest)
+        IllegalArgumentException option = assertThrows(IllegalArgumentException.class,
                 () -> service.inpaint(image, mask, InpaintingOptions.builder().threshold(300).build()));
         assertTrue(option.getMessage().contains("threshold"), option.getMessage());
-        assertEquals(bad.size() + 2, service.status().getFailed());
+        assertEquals(bad.size(), service.status().getFailed());
         assertEquals(0, service.status().getCompleted());
     }
 
@@ -176,53 +187,23 @@ class ModelServiceImplTest {
     }
 
     @Test
-    void assetGetsARenditionAndKeepsItsMetadata() throws Exception {
+    void jpegOnItsSideComesBackUprightWithItsMetadata() throws Exception {
         InpaintingService service = activate();
         // a 64x32 JPEG stored on its side (EXIF orientation 6: turn 90 degrees clockwise to view)
         byte[] jpeg = withExif(jpeg(picture(SIZE, SIZE / 2)), 6);
         byte[] mask = png(mask(SIZE / 2, SIZE));
-        Map<String, byte[]> written = new HashMap<>();
-        AssetSource source = new AssetSource() {
-            @Override
-            public String getPath() {
-                return "/content/dam/test.jpg";
-            }
+        InpaintingResult result = service.inpaint(jpeg, mask, null);
 
-            @Override
-            public String getMimeType() {
-                return "image/jpeg";
-            }
-
-            @Override
-            public InputStream openOriginal() {
-                return new ByteArrayInputStream(jpeg);
-            }
-
-            @Override
-            public InputStream openMask() {
-                return new ByteArrayInputStream(mask);
-            }
-        };
-        AssetInpaintingResult result = service.inpaintAsset(source, (name, type, data) -> {
-            written.put(name, data);
-            return "/content/dam/test.jpg/jcr:content/renditions/" + name;
-        }, null, null);
-
-        assertEquals("inpainted.jpeg", result.getRenditionName());
-        assertEquals("/content/dam/test.jpg/jcr:content/renditions/inpainted.jpeg", result.getLocation());
-        assertArrayEquals(result.getResult().getImage(), written.get("inpainted.jpeg"));
-        assertEquals("image/jpeg", result.getResult().getMimeType());
-        assertEquals(SIZE / 2, result.getResult().getWidth(), "stored upright");
-        Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(written.get("inpainted.jpeg")));
+        assertEquals("image/jpeg", result.getMimeType());
+        assertEquals("jpeg", result.getExtension());
+        assertEquals(SIZE / 2, result.getWidth(), "stored upright");
+        assertEquals(SIZE / 2, ImageIO.read(new ByteArrayInputStream(result.getImage())).getWidth(), "stored upright");
+        Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(result.getImage()));
         ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
         assertEquals(1, exif.getInt(ExifIFD0Directory.TAG_ORIENTATION), "orientation reset");
         assertEquals("inpaint-test", exif.getString(ExifIFD0Directory.TAG_ARTIST), "EXIF kept");
-
-        assertThrows(InvalidRequestException.class,
-                () -> service.inpaintAsset(source, (n, t, d) -> "never", "original", null));
-        assertThrows(InvalidRequestException.class,
-                () -> service.inpaintAsset(source, (n, t, d) -> "never", "a/b", null));
-        assertEquals(1, written.size());
+        // the check before decoding gives the same upright size
+        assertEquals(SIZE / 2, service.check(jpeg, "image").getWidth());
     }
 
     @Test

@@ -16,17 +16,21 @@ import org.apache.sling.servlets.annotations.SlingServletResourceTypes;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import io.inpaint.api.AssetInpaintingResult;
+import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
+import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InputNotFoundException;
+import io.inpaint.api.InvalidRequestException;
 
 /**
  * Inpainting on an asset or file in the repository:
  * <ul>
  * <li>{@code POST <asset>.inpaint.<ext>} with a mask (uploaded part {@code mask}, or {@code maskPath} naming a file
  * or asset in the repository) and options: answers the inpainted picture in the asset's format; with
- * {@code store=true} writes it as a new rendition instead (see {@link Asset}) and answers 201 with JSON saying
- * where; an uploaded part {@code image} of the original's size is then filled instead of the original;</li>
+ * {@code store=true} writes it as a new rendition instead (see {@link RenditionStore}) and answers 201 with JSON
+ * saying where; an uploaded part {@code image} of the original's size is then filled instead of the original;</li>
  * <li>{@code GET <asset>.inpaint.json}: the model service's status;</li>
  * <li>{@code GET <asset>.inpaint-job.json}: the asset's ingestion jobs.</li>
  * </ul>
@@ -35,7 +39,7 @@ import io.inpaint.api.InpaintingResult;
  */
 @Component(service = Servlet.class)
 @SlingServletResourceTypes(
-        resourceTypes = {Asset.DAM_ASSET, Asset.NT_FILE},
+        resourceTypes = {StoredImage.DAM_ASSET, StoredImage.NT_FILE},
         selectors = {AssetInpaintServlet.SELECTOR, AssetInpaintServlet.JOB_SELECTOR},
         extensions = {"json", "png", "jpg", "jpeg", "gif", "bmp"},
         methods = {HttpConstants.METHOD_GET, HttpConstants.METHOD_POST})
@@ -46,7 +50,10 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
     private static final long serialVersionUID = 1L;
 
     @Reference
-    private transient InpaintSupport support;
+    private transient RequestReader reader;
+
+    @Reference
+    private transient InpaintingService service;
 
     @Reference
     private transient JobManager jobManager;
@@ -58,7 +65,7 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
     protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
         Resource resource = request.getResource();
         try {
-            support.requireUser(request);
+            reader.requireUser(request);
         } catch (HttpError e) {
             Json.sendError(response, e);
             return;
@@ -66,7 +73,7 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
         if (JOB_SELECTOR.equals(request.getRequestPathInfo().getSelectorString())) {
             Reports.jobs(jobManager, resource.getPath()).send(response, 200);
         } else {
-            Reports.status(support.service().status()).put("asset", resource.getPath()).send(response, 200);
+            Reports.status(service.status()).put("asset", resource.getPath()).send(response, 200);
         }
     }
 
@@ -74,15 +81,15 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
     protected void doPost(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
         ResourceResolver resolver = request.getResourceResolver();
         try {
-            support.requireUser(request);
+            reader.requireUser(request);
             if (!SELECTOR.equals(request.getRequestPathInfo().getSelectorString())) {
                 throw new HttpError(405, "POST " + SELECTOR + ", not " + JOB_SELECTOR);
             }
-            Asset asset = Asset.of(request.getResource());
+            StoredImage asset = StoredImage.of(request.getResource());
             if (asset == null) {
                 throw new HttpError(404, "no image asset or file at " + request.getResource().getPath());
             }
-            boolean store = InpaintSupport.flag(request, "store");
+            boolean store = RequestReader.flag(request, "store");
             // a write from a browser must prove that the editor, a page of this instance, sent it: the Origin the
             // browser sets on the editor's fetch; scripts send none and keep working
             if (store && SameOrigin.isBrowser(request) && !sameOrigin.hasOwnOrigin(request)) {
@@ -90,21 +97,25 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
                         + " only: the request has no Origin of this instance");
             }
             // refuse before the upload is read or the model is queued for
-            if (store && !asset.mayWriteRendition(resolver, Asset.newRenditionBase())) {
+            if (store && !RenditionStore.mayWrite(asset, resolver)) {
                 throw new HttpError(403, "no permission to add a rendition to " + asset.path());
             }
-            support.checkContentLength(request);
-            InpaintingOptions options = InpaintSupport.options(request);
+            reader.checkContentLength(request);
+            InpaintingOptions options = RequestReader.options(request);
             byte[] mask = mask(request);
+            byte[] original = reader.read(asset.openOriginal(), "asset " + asset.path());
             if (store) {
                 // an editor repeating on its result sends the picture its last pass started from
-                byte[] from = support.upload(request, "image");
-                AssetInpaintingResult stored = support.inpaint(asset, from, mask, options, null);
+                byte[] from = reader.upload(request, "image");
+                if (from != null) {
+                    requireSameSize(service.check(from, "image"), service.check(original, "asset " + asset.path()));
+                }
+                InpaintingResult result = service.inpaint(from != null ? from : original, mask, options);
+                String location = RenditionStore.write(asset, RenditionStore.newBase(), result);
                 resolver.commit();
-                InpaintingResult result = stored.getResult();
-                response.setHeader("Location", request.getContextPath() + stored.getLocation());
+                response.setHeader("Location", request.getContextPath() + location);
                 new Json().put("asset", asset.path())
-                        .put("rendition", stored.getLocation())
+                        .put("rendition", location)
                         .put("mimeType", result.getMimeType())
                         .put("width", result.getWidth())
                         .put("height", result.getHeight())
@@ -113,33 +124,42 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
                         .put("totalMillis", result.getTotalMillis())
                         .send(response, 201);
             } else {
-                byte[] image = support.read(asset.openOriginal(), "asset " + asset.path());
-                InpaintingResult result = support.inpaint(image, mask, options);
-                Images.send(response, result, options.isFlow());
+                Images.send(response, service.inpaint(original, mask, options), options.isFlow());
             }
         } catch (HttpError e) {
             resolver.revert();
             Json.sendError(response, e);
+        } catch (InpaintingException e) {
+            resolver.revert();
+            Json.sendError(response, HttpError.of(e));
         } catch (PersistenceException e) {
             resolver.revert();
             Json.sendError(response, new HttpError(500, "cannot save the rendition: " + e.getMessage()));
         }
     }
 
+    private static void requireSameSize(ImageInfo image, ImageInfo asset) throws InvalidRequestException {
+        if (!image.sameSize(asset)) {
+            throw new InvalidRequestException("the image is " + image.getWidth() + "x" + image.getHeight()
+                    + " but the asset is " + asset.getWidth() + "x" + asset.getHeight()
+                    + "; they must have the same size");
+        }
+    }
+
     /** The mask: an uploaded part {@code mask}, or the file or asset at {@code maskPath}. */
-    private byte[] mask(SlingHttpServletRequest request) throws HttpError {
-        byte[] uploaded = support.upload(request, "mask");
+    private byte[] mask(SlingHttpServletRequest request) throws InpaintingException {
+        byte[] uploaded = reader.upload(request, "mask");
         if (uploaded != null) {
             return uploaded;
         }
         String maskPath = request.getParameter("maskPath");
         if (maskPath == null || maskPath.isBlank()) {
-            throw new HttpError(400, "no mask: upload it as part 'mask' or name it with 'maskPath'");
+            throw new InvalidRequestException("no mask: upload it as part 'mask' or name it with 'maskPath'");
         }
-        Asset mask = Asset.of(request.getResourceResolver().getResource(maskPath));
+        StoredImage mask = StoredImage.of(request.getResourceResolver().getResource(maskPath));
         if (mask == null) {
-            throw new HttpError(404, "no mask file or asset at " + maskPath);
+            throw new InputNotFoundException("no mask file or asset at " + maskPath);
         }
-        return support.read(mask.openOriginal(), "mask " + maskPath);
+        return reader.read(mask.openOriginal(), "mask " + maskPath);
     }
 }

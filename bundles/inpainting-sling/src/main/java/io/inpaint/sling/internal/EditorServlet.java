@@ -24,7 +24,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = Servlet.class)
 @SlingServletResourceTypes(
-        resourceTypes = {Asset.DAM_ASSET, Asset.NT_FILE, EditorServlet.FOLDER, EditorServlet.ORDERED_FOLDER},
+        resourceTypes = {StoredImage.DAM_ASSET, StoredImage.NT_FILE, EditorServlet.FOLDER, EditorServlet.ORDERED_FOLDER},
         selectors = AssetInpaintServlet.SELECTOR,
         extensions = "html",
         methods = "GET")
@@ -35,14 +35,14 @@ public class EditorServlet extends SlingSafeMethodsServlet {
     private static final long serialVersionUID = 1L;
 
     @Reference
-    private transient InpaintSupport support;
+    private transient RequestReader reader;
 
     @Override
     protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
         Resource resource = request.getResource();
         String context = request.getContextPath();
         try {
-            support.requireUser(request);
+            reader.requireUser(request);
         } catch (HttpError e) {
             String login = context + "/system/sling/form/login?resource="
                     + URLEncoder.encode(context + request.getRequestURI().substring(context.length()), StandardCharsets.UTF_8);
@@ -50,7 +50,7 @@ public class EditorServlet extends SlingSafeMethodsServlet {
                     "You are not allowed to edit pictures without logging in.", "login", login)));
             return;
         }
-        Asset asset = Asset.of(resource);
+        StoredImage asset = StoredImage.of(resource);
         if (asset != null) {
             String image = context + asset.originalPath();
             send(response, 200, page("editor.html", Map.of("context", context, "asset", context + asset.path(),
@@ -58,7 +58,7 @@ public class EditorServlet extends SlingSafeMethodsServlet {
         } else if (resource.isResourceType(FOLDER) || resource.isResourceType(ORDERED_FOLDER)) {
             StringBuilder items = new StringBuilder();
             for (Resource child : resource.getChildren()) {
-                Asset a = Asset.of(child);
+                StoredImage a = StoredImage.of(child);
                 if (a != null && a.mimeType() != null && a.mimeType().startsWith("image/")) {
                     String href = escape(context + a.path()) + ".inpaint.html";
                     items.append("<li><a href=\"").append(href).append("\"><img loading=\"lazy\" alt=\"\" src=\"")

@@ -13,12 +13,15 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InvalidRequestException;
 
 /**
  * The plain endpoint for scripts and other systems, which needs nothing in the repository:
  * <ul>
  * <li>{@code POST /bin/inpaint} with uploaded parts {@code image} and {@code mask} (and the options of
- * {@link InpaintSupport#options}): answers the inpainted picture in the image's format;</li>
+ * {@link RequestReader#options}): answers the inpainted picture in the image's format;</li>
  * <li>{@code GET /bin/inpaint.status.json}: the model service's status;</li>
  * <li>{@code GET /bin/inpaint.jobs.json?path=<image>}: the ingestion jobs of an image.</li>
  * </ul>
@@ -31,7 +34,10 @@ public class EndpointServlet extends SlingAllMethodsServlet {
     private static final long serialVersionUID = 1L;
 
     @Reference
-    private transient InpaintSupport support;
+    private transient RequestReader reader;
+
+    @Reference
+    private transient InpaintingService service;
 
     @Reference
     private transient JobManager jobManager;
@@ -39,7 +45,7 @@ public class EndpointServlet extends SlingAllMethodsServlet {
     @Override
     protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
         try {
-            support.requireUser(request);
+            reader.requireUser(request);
         } catch (HttpError e) {
             Json.sendError(response, e);
             return;
@@ -52,24 +58,26 @@ public class EndpointServlet extends SlingAllMethodsServlet {
                 Reports.jobs(jobManager, path).send(response, 200);
             }
         } else {
-            Reports.status(support.service().status()).send(response, 200);
+            Reports.status(service.status()).send(response, 200);
         }
     }
 
     @Override
     protected void doPost(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
         try {
-            support.requireUser(request);
-            support.checkContentLength(request);
-            InpaintingOptions options = InpaintSupport.options(request);
-            byte[] image = support.upload(request, "image");
-            byte[] mask = support.upload(request, "mask");
+            reader.requireUser(request);
+            reader.checkContentLength(request);
+            InpaintingOptions options = RequestReader.options(request);
+            byte[] image = reader.upload(request, "image");
+            byte[] mask = reader.upload(request, "mask");
             if (image == null || mask == null) {
-                throw new HttpError(400, "POST multipart/form-data with the files 'image' and 'mask'");
+                throw new InvalidRequestException("POST multipart/form-data with the files 'image' and 'mask'");
             }
-            Images.send(response, support.inpaint(image, mask, options), options.isFlow());
+            Images.send(response, service.inpaint(image, mask, options), options.isFlow());
         } catch (HttpError e) {
             Json.sendError(response, e);
+        } catch (InpaintingException e) {
+            Json.sendError(response, HttpError.of(e));
         }
     }
 }

@@ -1,12 +1,17 @@
 package io.inpaint.sling.internal;
 
 import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InputNotFoundException;
+import io.inpaint.api.InputTooLargeException;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ModelUnavailableException;
 import io.inpaint.api.RequestTimeoutException;
 import io.inpaint.api.ServiceBusyException;
 
-/** A request that is answered with an HTTP error status and a short message for the caller. */
+/**
+ * A request that is answered with an HTTP error status and a short message for the caller: the api's errors through
+ * {@link #of}, and what only HTTP knows (403 for a caller not allowed, 405) directly.
+ */
 final class HttpError extends Exception {
 
     private static final long serialVersionUID = 1L;
@@ -33,8 +38,14 @@ final class HttpError extends Exception {
         return retryAfterSeconds;
     }
 
-    /** Maps the service's errors to what an HTTP caller should see. */
+    /** The one mapping from the api's errors to what an HTTP caller sees: permanent ones 4xx, transient ones 5xx. */
     static HttpError of(InpaintingException e) {
+        if (e instanceof InputTooLargeException) {
+            return new HttpError(413, e.getMessage(), 0, e);
+        }
+        if (e instanceof InputNotFoundException) {
+            return new HttpError(404, e.getMessage(), 0, e);
+        }
         if (e instanceof InvalidRequestException) {
             return new HttpError(400, e.getMessage(), 0, e);
         }

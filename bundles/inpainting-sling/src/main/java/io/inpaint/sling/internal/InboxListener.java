@@ -20,6 +20,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.inpaint.api.ingest.IngestJob;
+
 /**
  * The ingestion trigger. Convention: an image {@code <name>.<ext>} and its mask {@code <name>.mask.png} in a watched
  * folder (in either order, as files or DAM assets). Once both are there, one ingestion job is queued for the pair;
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Change events are missed while the bundle is stopped or the instance is down, so the folders are also
  * reconciled, at start and then every {@code scheduler.period} seconds (Sling's scheduler runs this as a
- * {@link Runnable}): every pair without a rendition from the plugin and without a waiting or running job gets one.
- * {@link IngestQueue} keeps both paths, and several instances, from queueing one pair twice.
+ * {@link Runnable}): every pair without a rendition from the plugin and without a waiting or running job gets one
+ * (also a pair whose rendition was deleted), unless its job was cancelled for bad input; the claims of images that
+ * are gone are removed. {@link IngestQueue} keeps both paths, and several instances, from queueing one pair twice.
  */
 @Component(service = {ResourceChangeListener.class, Runnable.class},
         property = {
@@ -58,8 +61,6 @@ public class InboxListener implements ResourceChangeListener, Runnable {
 
     static final String DEFAULT_INBOX = "/content/dam/inpaint-inbox";
     static final long DEFAULT_PERIOD_SECONDS = 300;
-
-    static final String MASK_SUFFIX = ".mask.png";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxListener.class);
 
@@ -103,6 +104,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
                     queued += reconcile(resolver, folder);
                 }
             }
+            sweep(resolver);
         } catch (LoginException e) {
             LOG.warn("cannot log in as the ingestion service user: reconciliation skipped until the next period", e);
             return;
@@ -115,7 +117,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
     private int reconcile(ResourceResolver resolver, Resource folder) {
         int queued = 0;
         for (Resource child : folder.getChildren()) {
-            Asset image = Asset.of(child);
+            StoredImage image = StoredImage.of(child);
             if (image == null) {
                 if (!"jcr:content".equals(child.getName())) {
                     queued += reconcile(resolver, child);
@@ -123,11 +125,24 @@ public class InboxListener implements ResourceChangeListener, Runnable {
                 continue;
             }
             Resource mask = maskOf(child);
-            if (mask != null && image.resultSince(0) == null && enqueue(resolver, image, Asset.of(mask))) {
+            if (mask != null && RenditionStore.resultSince(image, 0) == null && enqueue(resolver, image, StoredImage.of(mask))) {
                 queued++;
             }
         }
         return queued;
+    }
+
+    private void sweep(ResourceResolver resolver) {
+        try {
+            int removed = queue.sweep(resolver);
+            if (removed > 0) {
+                LOG.info("reconciliation removed {} claim(s) of images that are gone", removed);
+            }
+        } catch (PersistenceException e) {
+            // most often another instance swept at the same moment; the next period tries again
+            resolver.revert();
+            LOG.info("claims of images that are gone not removed this time ({})", e.getMessage());
+        }
     }
 
     private ResourceResolver serviceResolver() throws LoginException {
@@ -139,7 +154,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
     private static Resource fileAt(ResourceResolver resolver, String path) {
         int content = path.indexOf("/jcr:content");
         Resource resource = resolver.getResource(content < 0 ? path : path.substring(0, content));
-        return Asset.of(resource) == null ? null : resource;
+        return StoredImage.of(resource) == null ? null : resource;
     }
 
     private void pairUp(ResourceResolver resolver, Resource file) {
@@ -147,16 +162,16 @@ public class InboxListener implements ResourceChangeListener, Runnable {
         if (folder == null) {
             return;
         }
-        if (file.getName().endsWith(MASK_SUFFIX)) {
+        if (IngestJob.isMaskName(file.getName())) {
             for (Resource sibling : folder.getChildren()) {
                 if (file.getPath().equals(pathOf(maskOf(sibling)))) {
-                    enqueue(resolver, Asset.of(sibling), Asset.of(file));
+                    enqueue(resolver, StoredImage.of(sibling), StoredImage.of(file));
                 }
             }
         } else {
             Resource mask = maskOf(file);
             if (mask != null) {
-                enqueue(resolver, Asset.of(file), Asset.of(mask));
+                enqueue(resolver, StoredImage.of(file), StoredImage.of(mask));
             }
         }
     }
@@ -166,19 +181,19 @@ public class InboxListener implements ResourceChangeListener, Runnable {
         String name = image.getName();
         int dot = name.lastIndexOf('.');
         Resource folder = image.getParent();
-        if (dot <= 0 || folder == null || name.endsWith(MASK_SUFFIX) || Asset.isResultName(name)
-                || Asset.of(image) == null) {
+        if (dot <= 0 || folder == null || IngestJob.isMaskName(name) || RenditionStore.isResultName(name)
+                || StoredImage.of(image) == null) {
             return null;
         }
-        Resource mask = folder.getChild(name.substring(0, dot) + MASK_SUFFIX);
-        return mask != null && Asset.of(mask) != null ? mask : null;
+        Resource mask = folder.getChild(IngestJob.maskName(name));
+        return mask != null && StoredImage.of(mask) != null ? mask : null;
     }
 
     private static String pathOf(Resource resource) {
         return resource == null ? null : resource.getPath();
     }
 
-    private boolean enqueue(ResourceResolver resolver, Asset image, Asset mask) {
+    private boolean enqueue(ResourceResolver resolver, StoredImage image, StoredImage mask) {
         try {
             return queue.enqueue(resolver, image, mask);
         } catch (PersistenceException e) {

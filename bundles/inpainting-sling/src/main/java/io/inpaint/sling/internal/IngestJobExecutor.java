@@ -16,33 +16,28 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.inpaint.api.AssetInpaintingResult;
 import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingResult;
+import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.RenditionName;
+import io.inpaint.api.ingest.IngestJob;
 
 /**
  * The ingestion step: inpaints one image with its mask and stores the result as a rendition, as the service user
- * mapped to sub-service {@value #SUBSERVICE}. Bad input is cancelled at once; anything else (model busy, timed out,
- * not loaded, a failed save) fails the attempt, and the job queue retries it. A job without a rendition name whose
+ * mapped to sub-service {@value #SUBSERVICE}. Bad input ({@link InpaintingException#isPermanent()}) is cancelled at
+ * once; anything else (model busy, timed out, not loaded, a failed save) fails the attempt, and the job queue retries
+ * it. A job without a rendition name whose
  * image already has a rendition written after both files succeeds without writing another (a retry of an attempt
- * that committed before the instance died).
+ * that committed before the instance died). The job's outcome is recorded in the pair's claim ({@link IngestQueue}),
+ * which lets reconciliation redo a deleted rendition and leave bad input alone.
  *
- * <p>Job properties (the contract with the inbox trigger and the AEM workflow step): {@value #PROP_IMAGE} and
- * {@value #PROP_MASK}, repository paths, required; optional {@value #PROP_RENDITION}, the rendition's name without
- * extension (the result's extension is appended; default {@code inpainted-<millis>}), and the options named as the
- * servlets' request parameters: {@code threshold}, {@code dilate}, {@code maxSide}, {@code contextMargin},
- * {@code jpegQuality} (numbers), {@code maskMode} ({@code auto}, {@code luminance}, {@code alpha}),
- * {@code keepMetadata} (boolean).
+ * <p>The job's topic and properties, shared with the inbox trigger and the AEM workflow step, are {@link IngestJob}.
  */
-@Component(service = JobExecutor.class, property = JobExecutor.PROPERTY_TOPICS + "=" + IngestJobExecutor.TOPIC)
+@Component(service = JobExecutor.class, property = JobExecutor.PROPERTY_TOPICS + "=" + IngestJob.TOPIC)
 public class IngestJobExecutor implements JobExecutor {
 
-    /** The job topic; its queue is configured in the feature (ordered, one at a time, retries). */
-    public static final String TOPIC = "io/inpaint/ingest";
-
     static final String SUBSERVICE = "ingest";
-    static final String PROP_IMAGE = "image";
-    static final String PROP_MASK = "mask";
-    static final String PROP_RENDITION = "rendition";
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestJobExecutor.class);
 
@@ -50,44 +45,37 @@ public class IngestJobExecutor implements JobExecutor {
     private ResourceResolverFactory resolverFactory;
 
     @Reference
-    private InpaintSupport support;
+    private RequestReader reader;
+
+    @Reference
+    private InpaintingService service;
 
     @Override
     public JobExecutionResult process(Job job, JobExecutionContext context) {
-        String imagePath = job.getProperty(PROP_IMAGE, String.class);
-        String maskPath = job.getProperty(PROP_MASK, String.class);
-        String rendition = job.getProperty(PROP_RENDITION, String.class);
+        String imagePath = job.getProperty(IngestJob.IMAGE, String.class);
+        String maskPath = job.getProperty(IngestJob.MASK, String.class);
+        String rendition = job.getProperty(IngestJob.RENDITION, String.class);
         if (imagePath == null || maskPath == null) {
             // Sling's resolver throws on a null path, which would fail the job and retry what can never work
-            return cancel(context, job, "the job has no " + (imagePath == null ? PROP_IMAGE : PROP_MASK) + " path");
+            return cancel(context, job, "the job has no " + (imagePath == null ? IngestJob.IMAGE : IngestJob.MASK)
+                    + " path");
         }
         try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
                 Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
-            Asset image = Asset.of(resolver.getResource(imagePath));
-            Asset mask = Asset.of(resolver.getResource(maskPath));
+            StoredImage image = StoredImage.of(resolver.getResource(imagePath));
+            StoredImage mask = StoredImage.of(resolver.getResource(maskPath));
             if (image == null || mask == null) {
                 return cancel(context, job, (image == null ? imagePath : maskPath) + " is gone or not a file");
             }
-            if (rendition != null && !isPlainName(rendition)) {
+            if (rendition != null && !RenditionName.isPlain(rendition)) {
                 return cancel(context, job, "the rendition name '" + rendition + "' is not a plain node name");
             }
-            // a retry after a crash that came after the commit: the rendition is there, do not write a second
-            String done = rendition == null ? image.resultSince(Math.max(image.lastModified(), mask.lastModified()))
-                    : null;
-            if (done != null) {
-                LOG.info("job {}: {} already has the rendition {} of its current files", job.getId(), imagePath,
-                        done);
-                return context.result().message(done).succeeded();
-            }
-            InpaintingOptions options = options(properties(job));
-            byte[] maskData = support.read(mask.openOriginal(), "mask " + maskPath);
-            AssetInpaintingResult result = support.inpaint(image, null, maskData, options, rendition);
-            resolver.commit();
-            LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), imagePath, result.getLocation(),
-                    result.getResult().getTotalMillis());
-            return context.result().message(result.getLocation()).succeeded();
-        } catch (HttpError e) {
-            if (e.status() == 400 || e.status() == 404 || e.status() == 413) {
+            String location = inpaint(job, resolver, image, mask, rendition);
+            return context.result().message(location).succeeded();
+        } catch (InpaintingException e) {
+            // the one mapping from the api's errors to the queue: bad input is cancelled, anything else retried
+            if (e.isPermanent()) {
+                refused(job, imagePath);
                 return cancel(context, job, e.getMessage());
             }
             LOG.warn("job {}: attempt {} for {} failed, the queue retries: {}", job.getId(), job.getRetryCount() + 1,
@@ -100,10 +88,48 @@ public class IngestJobExecutor implements JobExecutor {
         }
     }
 
-    /** A name that cannot leave the renditions folder nor clash with JCR syntax. */
-    static boolean isPlainName(String name) {
-        return !name.isBlank() && !name.startsWith(".")
-                && name.chars().noneMatch(c -> c < ' ' || "/:[]|*\\\"'".indexOf(c) >= 0);
+    /**
+     * Writes the rendition, or finds the one an earlier attempt committed before its instance died, and records the
+     * success in the pair's claim in the same commit.
+     *
+     * @return the rendition's path
+     */
+    private String inpaint(Job job, ResourceResolver resolver, StoredImage image, StoredImage mask, String rendition)
+            throws InpaintingException, PersistenceException {
+        // a retry after a crash that came after the commit: the rendition is there, do not write a second
+        String location = rendition == null
+                ? RenditionStore.resultSince(image, Math.max(image.lastModified(), mask.lastModified())) : null;
+        if (location != null) {
+            LOG.info("job {}: {} already has the rendition {} of its current files", job.getId(), image.path(),
+                    location);
+            if (IngestQueue.settle(resolver, image.path(), job.getId(), true)) {
+                resolver.commit();
+            }
+            return location;
+        }
+        InpaintingOptions options = IngestJob.options(properties(job));
+        byte[] original = reader.read(image.openOriginal(), "image " + image.path());
+        byte[] maskData = reader.read(mask.openOriginal(), "mask " + mask.path());
+        InpaintingResult result = service.inpaint(original, maskData, options);
+        location = RenditionStore.write(image, rendition == null ? RenditionStore.newBase() : rendition, result);
+        IngestQueue.settle(resolver, image.path(), job.getId(), true);
+        resolver.commit();
+        LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), image.path(), location,
+                result.getTotalMillis());
+        return location;
+    }
+
+    /** Records the refusal in the pair's claim, so that reconciliation does not queue the bad input again. */
+    private void refused(Job job, String imagePath) {
+        try (ResourceResolver resolver = resolverFactory.getServiceResourceResolver(
+                Map.of(ResourceResolverFactory.SUBSERVICE, SUBSERVICE))) {
+            if (IngestQueue.settle(resolver, imagePath, job.getId(), false)) {
+                resolver.commit();
+            }
+        } catch (LoginException | PersistenceException e) {
+            // the job is cancelled all the same; without the record, reconciliation may queue the pair once more
+            LOG.warn("job {}: the refusal of {} was not recorded in its claim", job.getId(), imagePath, e);
+        }
     }
 
     private static Map<String, Object> properties(Job job) {
@@ -112,17 +138,6 @@ public class IngestJobExecutor implements JobExecutor {
             map.put(name, job.getProperty(name));
         }
         return map;
-    }
-
-    /**
-     * The options in the job; the service checks their ranges (a bad one cancels the job with its name). Values are
-     * read through their text, so that numbers a persisted job gives back as Long, or text, still count.
-     */
-    static InpaintingOptions options(Map<String, Object> job) throws HttpError {
-        return InpaintSupport.options(name -> {
-            Object value = job.get(name);
-            return value == null ? null : value.toString();
-        }).build();
     }
 
     private static JobExecutionResult cancel(JobExecutionContext context, Job job, String why) {

@@ -44,7 +44,7 @@ public class MissingAssetFilter implements Filter {
             if (INPAINT_URL.matcher(path).matches()) {
                 missing = path.substring(0, path.lastIndexOf('.', path.lastIndexOf('.') - 1));
             }
-        } else if (isInpaintRequest(sling) && Asset.of(resource) == null) {
+        } else if (isInpaintRequest(sling) && StoredImage.of(resource) == null) {
             // a folder or page, say: the POST servlet would modify it
             missing = resource.getPath();
         }

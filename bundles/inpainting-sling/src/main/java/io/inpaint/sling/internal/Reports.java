@@ -9,6 +9,7 @@ import org.apache.sling.event.jobs.Job;
 import org.apache.sling.event.jobs.JobManager;
 
 import io.inpaint.api.ServiceStatus;
+import io.inpaint.api.ingest.IngestJob;
 
 /** The JSON the servlets answer GET requests with: the model service's status and ingestion jobs. */
 final class Reports {
@@ -42,11 +43,11 @@ final class Reports {
 
     /** The ingestion jobs of one image (queued, running and finished ones the queue keeps), newest first. */
     static Json jobs(JobManager jobManager, String imagePath) {
-        Map<String, Object> template = Map.of(IngestJobExecutor.PROP_IMAGE, imagePath);
+        Map<String, Object> template = Map.of(IngestJob.IMAGE, imagePath);
         // ALL is queued and active jobs; the finished ones the queue keeps are the HISTORY
         Map<String, Job> byId = new LinkedHashMap<>();
         for (JobManager.QueryType type : List.of(JobManager.QueryType.ALL, JobManager.QueryType.HISTORY)) {
-            for (Job job : jobManager.findJobs(type, IngestJobExecutor.TOPIC, MAX_JOBS, template)) {
+            for (Job job : jobManager.findJobs(type, IngestJob.TOPIC, MAX_JOBS, template)) {
                 byId.put(job.getId(), job);
             }
         }
@@ -64,8 +65,8 @@ final class Reports {
         return new Json()
                 .put("id", job.getId())
                 .put("state", state.name())
-                .put("image", job.getProperty(IngestJobExecutor.PROP_IMAGE, String.class))
-                .put("mask", job.getProperty(IngestJobExecutor.PROP_MASK, String.class))
+                .put("image", job.getProperty(IngestJob.IMAGE, String.class))
+                .put("mask", job.getProperty(IngestJob.MASK, String.class))
                 .put("retries", job.getRetryCount())
                 .put("maxRetries", job.getNumberOfRetries())
                 .put("created", job.getCreated())

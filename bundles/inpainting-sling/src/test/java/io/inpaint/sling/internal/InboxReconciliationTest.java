@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.sling.api.resource.ModifiableValueMap;
+import org.apache.sling.api.resource.Resource;
 import org.apache.sling.api.resource.ResourceResolver;
 import org.apache.sling.api.resource.observation.ResourceChange;
 import org.apache.sling.api.resource.observation.ResourceChange.ChangeType;
@@ -24,6 +25,8 @@ import org.apache.sling.testing.mock.sling.junit5.SlingContextExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.inpaint.api.ingest.IngestJob;
 
 /**
  * Reconciliation of the inbox on an Oak repository in memory, with the job manager faked: pairs that arrived while
@@ -68,7 +71,7 @@ class InboxReconciliationTest {
 
         // the next period, and a restarted instance: the jobs are still queued, and claimed in the repository
         instance().run();
-        queued.clear(); // even once they ran (and, say, were cancelled for bad input), they are not queued again
+        queued.clear(); // once they ran, while their claims are fresh, they are not queued again
         instance().run();
         assertEquals(4, jobsAdded);
     }
@@ -81,8 +84,8 @@ class InboxReconciliationTest {
         file(INBOX + "/waiting.jpg");
         file(INBOX + "/waiting.mask.png");
         // queued before claims existed, or by the workflow step
-        queued.add(Map.of(IngestJobExecutor.PROP_IMAGE, INBOX + "/waiting.jpg",
-                IngestJobExecutor.PROP_MASK, INBOX + "/waiting.mask.png"));
+        queued.add(Map.of(IngestJob.IMAGE, INBOX + "/waiting.jpg",
+                IngestJob.MASK, INBOX + "/waiting.mask.png"));
 
         instance().run();
         assertEquals(0, jobsAdded);
@@ -162,22 +165,104 @@ class InboxReconciliationTest {
         file(INBOX + "/photo.jpg");
         file(INBOX + "/photo.mask.png");
         ResourceResolver resolver = context.resourceResolver();
-        Asset image = Asset.of(resolver.getResource(INBOX + "/photo.jpg"));
-        Asset mask = Asset.of(resolver.getResource(INBOX + "/photo.mask.png"));
+        StoredImage image = StoredImage.of(resolver.getResource(INBOX + "/photo.jpg"));
+        StoredImage mask = StoredImage.of(resolver.getResource(INBOX + "/photo.mask.png"));
         // an instance that died between its claim and its job: the job manager refused, here
         assertEquals(false, new IngestQueue(refusingJobManager()).enqueue(resolver, image, mask));
         instance().run();
         assertEquals(0, jobsAdded, "a fresh claim may still get its job from the instance that made it");
 
-        resolver.getResource(IngestQueue.CLAIMS + INBOX + "/photo.jpg")
-                .adaptTo(ModifiableValueMap.class)
-                .put("claimed", later(-IngestQueue.CLAIM_TIMEOUT_MS - 1000));
-        commit();
+        age(INBOX + "/photo.jpg");
         instance().run();
         assertEquals(1, jobsAdded);
     }
 
+    @Test
+    void aDeletedRenditionIsMadeAgainAndBadInputIsNot() throws Exception {
+        for (String name : new String[] {"kept", "deleted", "refused", "lost"}) {
+            file(INBOX + "/" + name + ".jpg");
+            file(INBOX + "/" + name + ".mask.png");
+        }
+        instance().run();
+        assertEquals(4, jobsAdded);
+        queued.clear();
+        // what the jobs did (IngestJobExecutorTest: the executor records it): two wrote a rendition, one was
+        // cancelled for bad input, and one gave up after its retries, or was removed, leaving no outcome
+        ResourceResolver resolver = context.resourceResolver();
+        for (String name : new String[] {"kept", "deleted"}) {
+            file(INBOX + "/" + name + ".inpainted-1732450000000.jpeg");
+            IngestQueue.settle(resolver, INBOX + "/" + name + ".jpg", jobOf(name), true);
+        }
+        IngestQueue.settle(resolver, INBOX + "/refused.jpg", jobOf("refused"), false);
+        commit();
+        resolver.delete(resolver.getResource(INBOX + "/deleted.inpainted-1732450000000.jpeg"));
+        commit();
+
+        instance().run();
+        assertEquals(List.of(INBOX + "/deleted.jpg|" + INBOX + "/deleted.mask.png"), pairs());
+        // the lost job's pair once its claim is older than a job takes to be added
+        queued.clear();
+        age(INBOX + "/lost.jpg");
+        age(INBOX + "/refused.jpg");
+        instance().run();
+        assertEquals(List.of(INBOX + "/lost.jpg|" + INBOX + "/lost.mask.png"), pairs());
+        // the listener keeps to the same rule: a change event on a done pair queues nothing
+        queued.clear();
+        instance().onChange(List.of(new ResourceChange(ChangeType.CHANGED, INBOX + "/kept.jpg/jcr:content", false),
+                new ResourceChange(ChangeType.CHANGED, INBOX + "/refused.jpg", false)));
+        assertEquals(List.of(), pairs());
+        assertEquals(6, jobsAdded);
+    }
+
+    @Test
+    void claimsOfImagesThatAreGoneAreRemoved() throws Exception {
+        context.create().resource(INBOX + "/sub", "jcr:primaryType", "nt:folder");
+        for (String name : new String[] {"/gone", "/busy", "/sub/gone", "/kept"}) {
+            file(INBOX + name + ".jpg");
+            file(INBOX + name + ".mask.png");
+        }
+        instance().run();
+        assertEquals(4, jobsAdded);
+        // the jobs of all but "busy" ran; then three images were deleted (one of them while its job still waits)
+        queued.removeIf(job -> !job.get(IngestJob.IMAGE).equals(INBOX + "/busy.jpg"));
+        ResourceResolver resolver = context.resourceResolver();
+        for (String name : new String[] {"/gone", "/busy", "/sub/gone"}) {
+            resolver.delete(resolver.getResource(INBOX + name + ".jpg"));
+        }
+        commit();
+
+        instance().run();
+        resolver.refresh();
+        assertEquals(List.of(IngestQueue.CLAIMS + INBOX + "/busy.jpg", IngestQueue.CLAIMS + INBOX + "/kept.jpg"),
+                claims(resolver.getResource(IngestQueue.CLAIMS), new ArrayList<>()));
+        assertEquals(null, resolver.getResource(IngestQueue.CLAIMS + INBOX + "/sub"), "emptied folders go too");
+        assertEquals(4, jobsAdded);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
+
+    /** The claim nodes (those with a version) below {@code node}, in document order. */
+    private static List<String> claims(Resource node, List<String> into) {
+        for (Resource child : node.getChildren()) {
+            if (child.getValueMap().containsKey("version")) {
+                into.add(child.getPath());
+            }
+            claims(child, into);
+        }
+        return into;
+    }
+
+    private String jobOf(String name) {
+        return context.resourceResolver().getResource(IngestQueue.CLAIMS + INBOX + "/" + name + ".jpg")
+                .getValueMap().get("job", String.class);
+    }
+
+    private void age(String image) {
+        context.resourceResolver().getResource(IngestQueue.CLAIMS + image).adaptTo(ModifiableValueMap.class)
+                .put("claimed", later(-IngestQueue.CLAIM_TIMEOUT_MS - 1000));
+        commit();
+    }
+
 
     private int jobsAdded;
 
@@ -189,7 +274,7 @@ class InboxReconciliationTest {
 
     private List<String> pairs() {
         return queued.stream()
-                .map(job -> job.get(IngestJobExecutor.PROP_IMAGE) + "|" + job.get(IngestJobExecutor.PROP_MASK))
+                .map(job -> job.get(IngestJob.IMAGE) + "|" + job.get(IngestJob.MASK))
                 .sorted().collect(Collectors.toList());
     }
 
@@ -217,7 +302,7 @@ class InboxReconciliationTest {
             switch (m.getName()) {
                 case "findJobs":
                     assertEquals(JobManager.QueryType.ALL, a[0]);
-                    assertEquals(IngestJobExecutor.TOPIC, a[1]);
+                    assertEquals(IngestJob.TOPIC, a[1]);
                     @SuppressWarnings("unchecked")
                     Map<String, Object> template = ((Map<String, Object>[]) a[3])[0];
                     Collection<Job> found = new ArrayList<>();
@@ -229,7 +314,7 @@ class InboxReconciliationTest {
                     onFindJobs.run(); // after the look, before the caller acts on it
                     return found;
                 case "addJob":
-                    assertEquals(IngestJobExecutor.TOPIC, a[0]);
+                    assertEquals(IngestJob.TOPIC, a[0]);
                     @SuppressWarnings("unchecked")
                     Map<String, Object> properties = (Map<String, Object>) a[1];
                     queued.add(properties);

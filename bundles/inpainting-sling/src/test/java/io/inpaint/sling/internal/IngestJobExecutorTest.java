@@ -2,8 +2,6 @@ package io.inpaint.sling.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -12,122 +10,112 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Calendar;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 
 import javax.imageio.ImageIO;
 
 import org.apache.sling.api.resource.LoginException;
+import org.apache.sling.api.resource.ModifiableValueMap;
 import org.apache.sling.api.resource.PersistenceException;
 import org.apache.sling.api.resource.Resource;
 import org.apache.sling.api.resource.ResourceResolver;
 import org.apache.sling.api.resource.ResourceResolverFactory;
-import org.apache.sling.api.resource.SyntheticResource;
-import org.apache.sling.api.resource.ValueMap;
-import org.apache.sling.api.wrappers.ValueMapDecorator;
+import org.apache.sling.api.resource.ResourceWrapper;
+import org.apache.sling.api.wrappers.ResourceResolverWrapper;
 import org.apache.sling.event.jobs.Job;
 import org.apache.sling.event.jobs.consumer.JobExecutionContext;
 import org.apache.sling.event.jobs.consumer.JobExecutionResult;
+import org.apache.sling.testing.mock.sling.ResourceResolverType;
+import org.apache.sling.testing.mock.sling.junit5.SlingContext;
+import org.apache.sling.testing.mock.sling.junit5.SlingContextExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.inpaint.api.AssetInpaintingResult;
-import io.inpaint.api.AssetSource;
-import io.inpaint.api.AssetTarget;
+import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
+import io.inpaint.api.InputTooLargeException;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ModelUnavailableException;
 import io.inpaint.api.RequestTimeoutException;
 import io.inpaint.api.ServiceBusyException;
 import io.inpaint.api.ServiceStatus;
 
+/**
+ * The retry contract with the queue in features/.../inpainting.json (3 retries): a failed attempt is retried, a
+ * cancelled job never is. The executor runs as a DS component on sling-mock's resource resolver (changes stay
+ * pending until commit and go on close); the model is a fake, and failures are injected by wrapping the service
+ * user's resolver.
+ */
+@ExtendWith(SlingContextExtension.class)
 class IngestJobExecutorTest {
-
-    @Test
-    void optionsComeFromTheJobAsStoredThere() throws HttpError {
-        // a persisted job gives numbers back as Long; a hand-made one may hold text
-        InpaintingOptions options = IngestJobExecutor.options(Map.of(
-                "image", "/content/dam/a.jpg", "mask", "/content/dam/a.mask.png", "dilate", 4L, "threshold", "100",
-                "maskMode", "luminance", "keepMetadata", false, "jpegQuality", 80));
-        assertEquals(InpaintingOptions.builder().dilation(4).threshold(100)
-                .maskMode(InpaintingOptions.MaskMode.LUMINANCE).keepMetadata(false).jpegQuality(80).build(), options);
-        assertEquals(InpaintingOptions.defaults(), IngestJobExecutor.options(Map.of()));
-    }
-
-    @Test
-    void badOptionsAreRefusedWithTheirName() {
-        HttpError e = assertThrows(HttpError.class,
-                () -> IngestJobExecutor.options(Map.of("dilate", "big")));
-        assertEquals(400, e.status());
-        assertEquals("dilate must be a whole number, got 'big'", e.getMessage());
-        e = assertThrows(HttpError.class,
-                () -> IngestJobExecutor.options(Map.of("maskMode", "soft")));
-        assertEquals("maskMode must be auto, luminance or alpha, got 'soft'", e.getMessage());
-        e = assertThrows(HttpError.class, () -> IngestJobExecutor.options(Map.of("keepMetadata", "yes")));
-        assertEquals("keepMetadata must be true or false, got 'yes'", e.getMessage());
-    }
-
-    @Test
-    void renditionNamesStayInTheRenditionsFolder() {
-        assertTrue(IngestJobExecutor.isPlainName("inpainted"));
-        assertTrue(IngestJobExecutor.isPlainName("cq5dam.clean"));
-        for (String name : new String[] {"", " ", "../x", "a/b", "jcr:data", ".hidden", "a*", "a\nb"}) {
-            assertFalse(IngestJobExecutor.isPlainName(name), name);
-        }
-    }
-
-    // The retry contract with the queue in features/.../inpainting.json (3 retries): a failed attempt is retried,
-    // a cancelled job never is. Driven through hand-written fakes of the job, the resolver and the model.
 
     private static final String IMAGE = "/content/dam/inbox/photo.png";
     private static final String MASK = "/content/dam/inbox/photo.mask.png";
     private static final String RENDITION = "/content/dam/inbox/photo.clean.png";
 
-    private Repository repo;
-    private Model model;
+    private final SlingContext context = new SlingContext(ResourceResolverType.RESOURCERESOLVER_MOCK);
+
+    private final Repository repo = new Repository();
+    private final Model model = new Model();
     private LoginException loginFailure;
+    private IngestJobExecutor executor;
+    private List<String> files;
 
     @BeforeEach
-    void setUp() {
-        repo = new Repository();
-        repo.saved.put("/content/dam/inbox", new HashMap<>(Map.of("jcr:primaryType", "sling:Folder")));
-        repo.file(IMAGE, png(8, 8));
-        repo.file(MASK, png(8, 8));
-        model = new Model();
+    void setUp() throws Exception {
+        // a fresh repository each time (a test may call this again for its next case)
+        Resource content = context.resourceResolver().getResource("/content");
+        if (content != null) {
+            context.resourceResolver().delete(content);
+        }
+        context.create().resource("/content/dam/inbox", "jcr:primaryType", "sling:Folder");
+        file(IMAGE, png(8, 8));
+        file(MASK, png(8, 8));
+        context.resourceResolver().commit();
+        files = paths();
+        repo.failOnCreate = null;
+        repo.failOnCommit = null;
+        repo.failOnRead = null;
+        repo.commits = 0;
+        repo.closed = false;
+        model.failure = null;
         loginFailure = null;
+        if (executor == null) {
+            context.registerService(InpaintingService.class, model);
+            context.registerInjectActivateService(RequestReader.class);
+            // ranked above sling-mock's own: hands out the wrapped service resolvers
+            context.registerService(ResourceResolverFactory.class, repo.factory(), "service.ranking", 100);
+            executor = context.registerInjectActivateService(IngestJobExecutor.class);
+        }
     }
 
     @Test
-    void successWritesAndCommitsTheRendition() throws IOException {
+    void successWritesAndCommitsTheRendition() throws Exception {
         Outcome outcome = run(Map.of("image", IMAGE, "mask", MASK, "rendition", "clean"));
         assertEquals("succeeded", outcome.state, outcome.message);
         assertEquals(RENDITION, outcome.message);
-        assertEquals("nt:file", repo.saved.get(RENDITION).get("jcr:primaryType"));
-        byte[] stored = ((InputStream) repo.saved.get(RENDITION + "/jcr:content").get("jcr:data")).readAllBytes();
-        assertArrayEquals(png(8, 8), stored);
+        Resource written = context.resourceResolver().getResource(RENDITION);
+        assertEquals("nt:file", written.getValueMap().get("jcr:primaryType", String.class));
+        try (InputStream in = written.adaptTo(InputStream.class)) {
+            assertArrayEquals(png(8, 8), in.readAllBytes());
+        }
+        assertEquals(1, repo.commits);
         assertTrue(repo.closed);
     }
 
     @Test
-    void aRetryAfterTheRenditionWasCommittedWritesNoSecondOne() {
+    void aRetryAfterTheRenditionWasCommittedWritesNoSecondOne() throws Exception {
         // the instance died after the commit, before the job was marked done: the queue runs it again
         String earlier = "/content/dam/inbox/photo.inpainted-1.png";
-        repo.file(earlier, png(8, 8));
-        repo.saved.put(earlier + "/jcr:content", new HashMap<>(Map.of("jcr:primaryType", "nt:resource",
-                "jcr:lastModified", Calendar.getInstance())));
+        file(earlier, png(8, 8));
         model.failure = new InpaintingException("the model must not be asked again");
         Outcome outcome = run(Map.of("image", IMAGE, "mask", MASK));
         assertEquals("succeeded", outcome.state, outcome.message);
@@ -141,7 +129,7 @@ class IngestJobExecutorTest {
     }
 
     @Test
-    void transientModelFailuresFailTheAttemptSoTheQueueRetries() throws IOException {
+    void transientModelFailuresFailTheAttemptSoTheQueueRetries() throws Exception {
         for (InpaintingException failure : new InpaintingException[] {
             new ServiceBusyException("the queue is full", 2), new RequestTimeoutException("waited 60 s"),
             new ModelUnavailableException("no model is loaded"), new InpaintingException("the model failed")}) {
@@ -152,7 +140,7 @@ class IngestJobExecutorTest {
     }
 
     @Test
-    void repositoryFailuresFailTheAttemptSoTheQueueRetries() throws IOException {
+    void repositoryFailuresFailTheAttemptSoTheQueueRetries() throws Exception {
         repo.failOnCreate = new PersistenceException("cannot add a node");
         assertFailedWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK)), "cannot add a node");
 
@@ -171,7 +159,7 @@ class IngestJobExecutorTest {
     }
 
     @Test
-    void badInputIsCancelledWithNothingWritten() throws IOException {
+    void badInputIsCancelledWithNothingWritten() throws Exception {
         model.failure = new InvalidRequestException("the mask marks no hole");
         assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK)), "the mask marks no hole");
 
@@ -186,10 +174,51 @@ class IngestJobExecutorTest {
         assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK, "dilate", "big")),
                 "dilate must be a whole number");
 
-        repo.file(MASK, png(4, 4));
-        assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK)), "the mask is 4x4");
-        repo.file(IMAGE, "not a picture".getBytes());
-        assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK)), "not a supported image");
+        // the service's refusals of the pictures themselves (ModelServiceImplTest and ImageCheckTest say which)
+        for (InpaintingException refusal : new InpaintingException[] {
+            new InvalidRequestException("the mask is 4x4 but the image is 8x8; they must have the same size"),
+            new InputTooLargeException("the image is 50000x50000 pixels by its header")}) {
+            setUp();
+            model.failure = refusal;
+            assertCancelledWithNothingWritten(run(Map.of("image", IMAGE, "mask", MASK)), refusal.getMessage());
+        }
+    }
+
+    @Test
+    void theOutcomeIsRecordedInThePairsClaim() throws Exception {
+        claim("job-1");
+        assertEquals("succeeded", run(Map.of("image", IMAGE, "mask", MASK)).state);
+        assertEquals("succeeded", claimOutcome());
+        assertEquals(1, repo.commits, "the rendition and the outcome are saved together");
+
+        setUp();
+        claim("job-1");
+        model.failure = new InvalidRequestException("the mask marks no hole");
+        assertEquals("cancelled", run(Map.of("image", IMAGE, "mask", MASK)).state);
+        assertEquals("cancelled", claimOutcome());
+        assertEquals(files, paths());
+
+        // a job the claim does not name (a newer version's claim, or the workflow step's job) leaves it alone
+        setUp();
+        claim("job-2");
+        assertEquals("succeeded", run(Map.of("image", IMAGE, "mask", MASK)).state);
+        assertEquals(null, claimOutcome());
+    }
+
+    /** The inbox trigger's claim of the pair, naming the job that was queued for it. */
+    private void claim(String job) throws PersistenceException {
+        Resource old = context.resourceResolver().getResource(IngestQueue.CLAIMS + IMAGE);
+        if (old != null) {
+            context.resourceResolver().delete(old);
+        }
+        context.create().resource(IngestQueue.CLAIMS + IMAGE, "version", "v1", "job", job);
+        context.resourceResolver().commit();
+    }
+
+    private String claimOutcome() {
+        context.resourceResolver().refresh();
+        return context.resourceResolver().getResource(IngestQueue.CLAIMS + IMAGE).getValueMap()
+                .get("outcome", String.class);
     }
 
     private void assertFailedWithNothingWritten(Outcome outcome, String why) {
@@ -204,27 +233,29 @@ class IngestJobExecutorTest {
 
     private void assertNothingWritten(Outcome outcome, String why) {
         assertTrue(outcome.message.contains(why), outcome.message);
-        assertEquals(Set.of("/content/dam/inbox", IMAGE, MASK), repo.saved.keySet());
+        assertEquals(files, paths());
         assertEquals(0, repo.commits);
         assertTrue(repo.closed || loginFailure != null, "the resolver is closed");
     }
 
+    /** An nt:file as uploads are stored, written now. */
+    private void file(String path, byte[] data) throws PersistenceException {
+        context.load().binaryFile(new ByteArrayInputStream(data), path, "image/png");
+        Resource content = context.resourceResolver().getResource(path + "/jcr:content");
+        content.adaptTo(ModifiableValueMap.class).put("jcr:lastModified", Calendar.getInstance());
+        context.resourceResolver().commit();
+    }
+
+    /** Everything saved below the inbox. */
+    private List<String> paths() {
+        List<String> paths = new ArrayList<>();
+        for (Resource child : context.resourceResolver().getResource("/content/dam/inbox").getChildren()) {
+            paths.add(child.getPath());
+        }
+        return paths;
+    }
+
     private Outcome run(Map<String, Object> properties) {
-        IngestJobExecutor executor = new IngestJobExecutor();
-        InpaintSupport support = new InpaintSupport();
-        // the limits' defaults, as DS hands them over without a configuration
-        support.activate(proxy(InpaintSupport.Config.class, (p, m, a) -> m.getDefaultValue()));
-        inject(support, "service", model);
-        inject(executor, "support", support);
-        inject(executor, "resolverFactory", proxy(ResourceResolverFactory.class, (p, m, a) -> {
-            assertEquals("getServiceResourceResolver", m.getName());
-            assertEquals(Map.of(ResourceResolverFactory.SUBSERVICE, "ingest"), a[0]);
-            if (loginFailure != null) {
-                throw loginFailure;
-            }
-            repo.closed = false;
-            return repo.resolver;
-        }));
         Job job = proxy(Job.class, (p, m, a) -> {
             switch (m.getName()) {
                 case "getId":
@@ -240,30 +271,18 @@ class IngestJobExecutorTest {
             }
         });
         String[] message = new String[1];
-        JobExecutionContext context = proxy(JobExecutionContext.class, (p, m, a) -> {
-            assertEquals("result", m.getName());
-            return proxy(JobExecutionContext.ResultBuilder.class, (builder, n, b) -> {
-                if (n.getName().equals("message")) {
-                    message[0] = (String) b[0];
-                    return builder;
-                }
-                return new Outcome(n.getName(), message[0]);
-            });
-        });
-        return (Outcome) executor.process(job, context);
+        JobExecutionContext jobContext = proxy(JobExecutionContext.class, (p, m, a) ->
+                proxy(JobExecutionContext.ResultBuilder.class, (builder, n, b) -> {
+                    if (n.getName().equals("message")) {
+                        message[0] = (String) b[0];
+                        return builder;
+                    }
+                    return new Outcome(n.getName(), message[0]);
+                }));
+        return (Outcome) executor.process(job, jobContext);
     }
 
-    private static void inject(Object component, String field, Object value) {
-        try {
-            Field f = component.getClass().getDeclaredField(field);
-            f.setAccessible(true);
-            f.set(component, value);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
     }
 
@@ -277,15 +296,7 @@ class IngestJobExecutorTest {
         return out.toByteArray();
     }
 
-    private static final class Outcome implements JobExecutionResult {
-        final String state;
-        final String message;
-
-        Outcome(String state, String message) {
-            this.state = state;
-            this.message = message;
-        }
-
+    private record Outcome(String state, String message) implements JobExecutionResult {
         @Override
         public boolean succeeded() {
             return state.equals("succeeded");
@@ -312,29 +323,22 @@ class IngestJobExecutorTest {
         }
     }
 
-    /** Stores what it is given, as the model service does: through the target, a failed write wrapped. */
+    /** Answers the image it is given as the filled picture, or fails as told. */
     private static final class Model implements InpaintingService {
         InpaintingException failure;
 
         @Override
-        public InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public AssetInpaintingResult inpaintAsset(AssetSource source, AssetTarget target, String name,
-                InpaintingOptions options) throws InpaintingException {
+        public InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options)
+                throws InpaintingException {
             if (failure != null) {
                 throw failure;
             }
-            try (InputStream in = source.openOriginal()) {
-                byte[] image = in.readAllBytes();
-                String location = target.writeRendition(name, "image/png", image);
-                return new AssetInpaintingResult(location, name,
-                        new InpaintingResult(image, "image/png", 8, 8, 1, 1, 1, null));
-            } catch (IOException e) {
-                throw new InpaintingException("cannot store rendition " + name + ": " + e.getMessage(), e);
-            }
+            return new InpaintingResult(image, "image/png", 8, 8, 1, 1, 1, null);
+        }
+
+        @Override
+        public ImageInfo check(byte[] data, String what) {
+            return new ImageInfo("image/png", 8, 8);
         }
 
         @Override
@@ -343,113 +347,76 @@ class IngestJobExecutorTest {
         }
     }
 
-    /** Files behind one resolver; as in a JCR session, changes stay pending until commit and go on close. */
-    private static final class Repository implements InvocationHandler {
-        final Map<String, Map<String, Object>> saved = new TreeMap<>();
-        final Map<String, Map<String, Object>> pending = new TreeMap<>();
-        final ResourceResolver resolver = proxy(ResourceResolver.class, this);
+    /** The service user's resolvers, each a wrapper of a fresh sling-mock resolver that can be made to fail. */
+    private final class Repository {
         PersistenceException failOnCreate;
         PersistenceException failOnCommit;
         IOException failOnRead;
         int commits;
         boolean closed;
 
-        void file(String path, byte[] data) {
-            saved.put(path, new HashMap<>(Map.of("jcr:primaryType", "nt:file", "data", data)));
-        }
-
-        @Override
-        public Object invoke(Object proxy, Method m, Object[] a) throws Throwable {
-            switch (m.getName()) {
-                case "getResource":
-                    return resource((String) a[0]);
-                case "create":
-                    if (failOnCreate != null) {
-                        throw failOnCreate;
-                    }
-                    String path = ((Resource) a[0]).getPath() + "/" + a[1];
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> properties = new HashMap<>((Map<String, Object>) a[2]);
-                    pending.put(path, properties);
-                    return resource(path);
-                case "commit":
-                    if (failOnCommit != null) {
-                        throw failOnCommit;
-                    }
-                    saved.putAll(pending);
-                    pending.clear();
-                    commits++;
-                    return null;
-                case "listChildren":
-                case "getChildren":
-                    String parent = ((Resource) a[0]).getPath() + "/";
-                    List<Resource> children = new ArrayList<>();
-                    for (String key : all().keySet()) {
-                        if (key.startsWith(parent) && key.indexOf('/', parent.length()) < 0) {
-                            children.add(resource(key));
-                        }
-                    }
-                    return m.getName().equals("getChildren") ? children : children.iterator();
-                case "close":
-                    pending.clear();
-                    closed = true;
-                    return null;
-                default:
-                    throw new UnsupportedOperationException(m.getName());
-            }
-        }
-
-        private Map<String, Map<String, Object>> all() {
-            Map<String, Map<String, Object>> all = new TreeMap<>(saved);
-            all.putAll(pending);
-            return all;
-        }
-
-        private Resource resource(String path) {
-            Objects.requireNonNull(path, "path"); // as Sling's resolver fails on it, rather than finding nothing
-            Map<String, Object> properties = pending.containsKey(path) ? pending.get(path) : saved.get(path);
-            return properties == null ? null : new Node(path, properties);
-        }
-
-        private final class Node extends SyntheticResource {
-            private final Map<String, Object> properties;
-
-            Node(String path, Map<String, Object> properties) {
-                super(resolver, path, (String) properties.get("jcr:primaryType"));
-                this.properties = properties;
-            }
-
-            @Override
-            public boolean isResourceType(String type) {
-                return type.equals(getResourceType());
-            }
-
-            @Override
-            public Resource getChild(String name) {
-                return resource(getPath() + "/" + name);
-            }
-
-            @Override
-            public Resource getParent() {
-                return resource(getPath().substring(0, getPath().lastIndexOf('/')));
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public <T> T adaptTo(Class<T> type) {
-                if (type == ValueMap.class) {
-                    return (T) new ValueMapDecorator(properties);
+        ResourceResolverFactory factory() {
+            ResourceResolverFactory real = context.getService(ResourceResolverFactory.class);
+            return proxy(ResourceResolverFactory.class, (p, m, a) -> {
+                if (m.getDeclaringClass() == Object.class) {
+                    // the service registry's own use: hashCode, equals, toString
+                    return m.getName().equals("equals") ? p == a[0]
+                            : m.getName().equals("hashCode") ? System.identityHashCode(p) : "service-user factory";
                 }
-                byte[] data = (byte[]) properties.get("data");
-                if (type != InputStream.class || data == null) {
-                    return null;
+                assertEquals("getServiceResourceResolver", m.getName());
+                assertEquals(Map.of(ResourceResolverFactory.SUBSERVICE, "ingest"), a[0]);
+                if (loginFailure != null) {
+                    throw loginFailure;
                 }
-                return (T) (failOnRead == null ? new ByteArrayInputStream(data) : new InputStream() {
+                closed = false;
+                return new Failing(real.getServiceResourceResolver(null));
+            });
+        }
+
+        private final class Failing extends ResourceResolverWrapper {
+            Failing(ResourceResolver resolver) {
+                super(resolver);
+            }
+
+            @Override
+            public Resource getResource(String path) {
+                Resource resource = super.getResource(path);
+                return resource == null || failOnRead == null ? resource : new ResourceWrapper(resource) {
                     @Override
-                    public int read() throws IOException {
-                        throw failOnRead;
+                    @SuppressWarnings("unchecked")
+                    public <T> T adaptTo(Class<T> type) {
+                        return type != InputStream.class ? super.adaptTo(type) : (T) new InputStream() {
+                            @Override
+                            public int read() throws IOException {
+                                throw failOnRead;
+                            }
+                        };
                     }
-                });
+                };
+            }
+
+            @Override
+            public Resource create(Resource parent, String name, Map<String, Object> properties)
+                    throws PersistenceException {
+                if (failOnCreate != null) {
+                    throw failOnCreate;
+                }
+                return super.create(parent, name, properties);
+            }
+
+            @Override
+            public void commit() throws PersistenceException {
+                if (failOnCommit != null) {
+                    throw failOnCommit;
+                }
+                super.commit();
+                commits++;
+            }
+
+            @Override
+            public void close() {
+                super.close();
+                closed = true;
             }
         }
     }

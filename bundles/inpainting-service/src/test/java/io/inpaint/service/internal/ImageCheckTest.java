@@ -1,6 +1,7 @@
-package io.inpaint.sling.internal;
+package io.inpaint.service.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,49 +18,70 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
+import io.inpaint.api.ImageInfo;
+import io.inpaint.api.InpaintingException;
+import io.inpaint.api.InputTooLargeException;
+import io.inpaint.api.InvalidRequestException;
+
 class ImageCheckTest {
 
     private final ImageCheck check = new ImageCheck(16_777_216L, 16_384);
 
     @Test
-    void acceptsRealImagesByContentWhateverTheirName() throws IOException, HttpError {
+    void acceptsRealImagesByContentWhateverTheirName() throws IOException, InpaintingException {
         for (String format : new String[] {"png", "jpeg", "gif", "bmp"}) {
-            ImageCheck.Info info = check.check(encode(format, 64, 48), "image");
-            assertEquals("image/" + format, info.mimeType);
-            assertEquals(64, info.width);
-            assertEquals(48, info.height);
+            ImageInfo info = check.check(encode(format, 64, 48), "image");
+            assertEquals("image/" + format, info.getMimeType());
+            assertEquals(64, info.getWidth());
+            assertEquals(48, info.getHeight());
         }
     }
 
     @Test
+    void sizeIsTheUprightOneAsDecodingGivesIt() throws IOException, InpaintingException {
+        // stored 200x100 on its side (EXIF orientation 6): 100x200 upright
+        ImageInfo info = check.check(ModelServiceImplTest.withExif(encode("jpeg", 200, 100), 6), "image");
+        assertEquals(100, info.getWidth());
+        assertEquals(200, info.getHeight());
+        assertEquals("jpeg", info.getExtension());
+    }
+
+    @Test
+    void tiffIsRefusedAsAnyOtherType() throws IOException {
+        InvalidRequestException e = refused(() -> check.check(encode("tiff", 8, 8), "image"));
+        assertEquals("the image is image/tiff by its content, not a supported image (PNG, JPEG, GIF or BMP)",
+                e.getMessage());
+    }
+
+    @Test
     void refusesWhatIsNotAnImage() {
-        HttpError e = assertThrows(HttpError.class,
+        InvalidRequestException e = refused(
                 () -> check.check("just text, named photo.png".getBytes(StandardCharsets.UTF_8), "image"));
-        assertEquals(400, e.status());
+        assertFalse(e instanceof InputTooLargeException, e.toString());
         assertTrue(e.getMessage().contains("text/plain"), e.getMessage());
-        assertEquals(400, assertThrows(HttpError.class, () -> check.check(new byte[0], "mask")).status());
+        assertEquals("the mask is empty (0 bytes)", refused(() -> check.check(new byte[0], "mask")).getMessage());
     }
 
     @Test
     void refusesTruncatedFiles() throws IOException {
         for (String format : new String[] {"png", "jpeg"}) {
             byte[] whole = encode(format, 200, 100);
-            HttpError e = assertThrows(HttpError.class,
+            InvalidRequestException e = refused(
                     () -> check.check(Arrays.copyOf(whole, whole.length * 2 / 3), "image"));
-            assertEquals(400, e.status());
+            assertFalse(e instanceof InputTooLargeException, e.toString());
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         }
     }
 
     @Test
-    void acceptsJpegsWithDataAfterTheirEndMarker() throws IOException, HttpError {
+    void acceptsJpegsWithDataAfterTheirEndMarker() throws IOException, InpaintingException {
         byte[] photo = withThumbnail(encode("jpeg", 200, 100));
         // what phones and cameras append: a second picture (MPF preview), maker data, zero padding
         for (byte[] extra : new byte[][] {encode("jpeg", 32, 16), "maker notes".getBytes(StandardCharsets.US_ASCII),
             new byte[4096]}) {
-            ImageCheck.Info info = check.check(concat(photo, extra), "image");
-            assertEquals("image/jpeg", info.mimeType);
-            assertEquals(200, info.width);
+            ImageInfo info = check.check(concat(photo, extra), "image");
+            assertEquals("image/jpeg", info.getMimeType());
+            assertEquals(200, info.getWidth());
         }
     }
 
@@ -72,8 +94,8 @@ class ImageCheckTest {
             scan++; // the main picture's start of scan: its header is complete, its pixels are not
         }
         for (int length : new int[] {whole.length - 2, whole.length * 2 / 3, scan + 40}) {
-            HttpError e = assertThrows(HttpError.class, () -> check.check(Arrays.copyOf(whole, length), "image"));
-            assertEquals(400, e.status());
+            InvalidRequestException e = refused(() -> check.check(Arrays.copyOf(whole, length), "image"));
+            assertFalse(e instanceof InputTooLargeException, e.toString());
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         }
     }
@@ -96,8 +118,8 @@ class ImageCheckTest {
 
     @Test
     void refusesAbsurdSizesFromTheHeaderAlone() {
-        HttpError e = assertThrows(HttpError.class, () -> check.check(pngHeader(50_000, 50_000), "image"));
-        assertEquals(413, e.status());
+        InvalidRequestException e = refused(() -> check.check(pngHeader(50_000, 50_000), "image"));
+        assertTrue(e instanceof InputTooLargeException, e.toString());
         assertTrue(e.getMessage().contains("50000x50000"), e.getMessage());
     }
 
@@ -129,5 +151,9 @@ class ImageCheckTest {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static InvalidRequestException refused(org.junit.jupiter.api.function.Executable action) {
+        return assertThrows(InvalidRequestException.class, action);
     }
 }

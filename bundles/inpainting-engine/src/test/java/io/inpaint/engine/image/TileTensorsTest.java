@@ -8,14 +8,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.inpaint.engine.InpaintOptions.MaskMode;
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.api.InpaintingOptions.MaskMode;
 import io.inpaint.engine.TestSupport;
 import io.inpaint.engine.image.RegionPlanner.Region;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class InpaintTranslatorTest {
+class TileTensorsTest {
 
     /** A 10x5 tile: red = 20 * x, green = 40 * y, blue = 255; hole at (9, 4), the bottom-right corner. */
     private static NetworkTile tile() {
@@ -34,7 +35,7 @@ class InpaintTranslatorTest {
     @MethodSource("io.inpaint.engine.TestSupport#engines")
     void inputsAreScaledAndPaddedByReplicationWithThePaddingKnown(String engine) {
         try (NDManager manager = TestSupport.manager(engine)) {
-            NDList input = InpaintTranslator.toNetwork(manager, tile());
+            NDList input = TileTensors.toNetwork(manager, tile());
             NDArray x = input.get(0);
             NDArray mask = input.get(1);
             assertEquals(new Shape(1, 3, 8, 16), x.getShape());
@@ -65,7 +66,7 @@ class InpaintTranslatorTest {
             NDList output = new NDList(manager.zeros(new Shape(1, 3, 8, 16)),
                     manager.create(stage2, new Shape(1, 3, 8, 16)),
                     manager.create(offsets, new Shape(1, 2, 1, 2)).toType(DataType.INT32, false));
-            TileFill fill = InpaintTranslator.fromNetwork(tile, output);
+            TileFill fill = TileTensors.fromNetwork(tile, output);
             assertEquals(10, fill.width());
             assertEquals(5, fill.height());
             for (float v : fill.rgb()) {

@@ -6,15 +6,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The pre/post pair around the network. Pre: scale RGB to [-1, 1] and pad both inputs to a multiple of 8 by
- * replicating the last row/column (the padding is marked known, so the network treats it as context). Post: crop
- * stage 2 back and return it in [0, 255] with the attention offsets.
+ * A tile to the network's tensors and back (static helpers, not a DJL {@code Translator}: the Inpainter calls the
+ * generator block's forward pass itself, one region at a time, with no Predictor to plug one into). To: scale RGB to [-1, 1] and pad both inputs
+ * to a multiple of 8 by replicating the last row/column (the padding is marked known, so the network treats it as
+ * context). Back: crop stage 2 and return it in [0, 255] with the attention offsets.
  */
-public final class InpaintTranslator {
+public final class TileTensors {
     /** The generator downsamples three times by 2. */
     public static final int MULTIPLE = 8;
 
-    private InpaintTranslator() {
+    private TileTensors() {
     }
 
     /** Returns {@code [x (1,3,H,W), mask (1,1,H,W)]} with H, W the tile size rounded up to a multiple of 8. */

@@ -1,9 +1,10 @@
-package io.inpaint.sling.internal;
+package io.inpaint.service.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
@@ -14,10 +15,18 @@ import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.mime.MimeTypes;
 
+import io.inpaint.api.ImageInfo;
+import io.inpaint.api.InputTooLargeException;
+import io.inpaint.api.InvalidRequestException;
+import io.inpaint.engine.image.ImageLoader;
+
+import io.inpaint.api.InputTooLargeException;
+import io.inpaint.api.InvalidRequestException;
+
 /**
- * Decides from the bytes alone whether an upload is an image the service can take, before anything is decoded:
- * the type by Apache Tika's magic detection (never the name or the Content-Type header), the size from the
- * header, and whether the file is complete.
+ * The one check of an encoded picture, from its bytes alone and before anything is decoded: the type by Apache
+ * Tika's magic detection (never a name or a Content-Type header), the size from the header against the pixel
+ * limits, and whether the file is complete.
  */
 final class ImageCheck {
 
@@ -30,24 +39,6 @@ final class ImageCheck {
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    /** What a checked upload is. */
-    static final class Info {
-        final String mimeType;
-        final int width;
-        final int height;
-
-        Info(String mimeType, int width, int height) {
-            this.mimeType = mimeType;
-            this.width = width;
-            this.height = height;
-        }
-
-        /** The file extension for the type: png, jpeg, gif, bmp. */
-        String extension() {
-            return SUPPORTED.get(mimeType);
-        }
-    }
-
     private final long maxPixels;
     private final int maxSide;
 
@@ -58,52 +49,55 @@ final class ImageCheck {
 
     /**
      * @param what how to call the data in messages, e.g. "image" or "mask /content/dam/x.mask.png"
-     * @throws HttpError 400 for anything that is not a complete supported image, 413 for one too large to decode
+     * @return the type and the upright size (EXIF orientation applied, as decoding does)
+     * @throws InputTooLargeException one too large to decode
+     * @throws InvalidRequestException anything else that is not a complete supported image
      */
-    Info check(byte[] data, String what) throws HttpError {
-        if (data.length == 0) {
-            throw new HttpError(400, "the " + what + " is empty (0 bytes)");
+    ImageInfo check(byte[] data, String what) throws InvalidRequestException {
+        if (data == null || data.length == 0) {
+            throw new InvalidRequestException("the " + what + " is empty (0 bytes)");
         }
         String mime = detect(data);
         String format = SUPPORTED.get(mime);
         if (format == null) {
-            throw new HttpError(400, "the " + what + " is " + mime + " by its content, not a supported image"
-                    + " (PNG, JPEG, GIF or BMP)");
+            throw new InvalidRequestException("the " + what + " is " + mime + " by its content, not a supported"
+                    + " image (PNG, JPEG, GIF or BMP)");
         }
         int[] size = headerSize(data, format, what);
         long pixels = (long) size[0] * size[1];
         if (size[0] > maxSide || size[1] > maxSide || pixels > maxPixels) {
-            throw new HttpError(413, "the " + what + " is " + size[0] + "x" + size[1] + " pixels by its header;"
-                    + " at most " + maxSide + " pixels a side and " + maxPixels + " pixels in all are accepted");
+            throw new InputTooLargeException("the " + what + " is " + size[0] + "x" + size[1] + " pixels by its"
+                    + " header; at most " + maxSide + " pixels a side and " + maxPixels + " pixels in all are accepted");
         }
         if (!complete(data, format)) {
-            throw new HttpError(400, "the " + what + " is truncated or damaged: its " + format.toUpperCase()
-                    + " data ends before the end marker");
+            throw new InvalidRequestException("the " + what + " is truncated or damaged: its "
+                    + format.toUpperCase(Locale.ROOT) + " data ends before the end marker");
         }
-        return new Info(mime, size[0], size[1]);
+        boolean quarterTurn = ImageLoader.orientation(data) >= 5;
+        return new ImageInfo(mime, quarterTurn ? size[1] : size[0], quarterTurn ? size[0] : size[1]);
     }
 
-    private static String detect(byte[] data) throws HttpError {
+    private static String detect(byte[] data) throws InvalidRequestException {
         // no resource name in the metadata: Tika then goes by magic bytes only
         try (InputStream in = TikaInputStream.get(data)) {
             return MimeTypes.getDefaultMimeTypes().detect(in, new Metadata()).getBaseType().toString();
         } catch (IOException e) {
-            throw new HttpError(400, "cannot detect the type of the upload: " + e.getMessage());
+            throw new InvalidRequestException("cannot detect the type of the upload: " + e.getMessage());
         }
     }
 
     /** Width and height from the header only: ImageIO readers parse no pixel data for these calls. */
-    private static int[] headerSize(byte[] data, String format, String what) throws HttpError {
+    private static int[] headerSize(byte[] data, String format, String what) throws InvalidRequestException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
-            throw new HttpError(400, "no decoder for " + format + " images here");
+            throw new InvalidRequestException("no decoder for " + format + " images here");
         }
         ImageReader reader = readers.next();
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
             reader.setInput(in, true, true);
             return new int[] {reader.getWidth(0), reader.getHeight(0)};
         } catch (IOException | RuntimeException e) {
-            throw new HttpError(400, "the " + what + " has a damaged " + format.toUpperCase() + " header: "
+            throw new InvalidRequestException("the " + what + " has a damaged " + format.toUpperCase(Locale.ROOT) + " header: "
                     + e.getMessage());
         } finally {
             reader.dispose();
