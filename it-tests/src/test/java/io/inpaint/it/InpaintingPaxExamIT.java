@@ -106,7 +106,7 @@ public class InpaintingPaxExamIT extends TestSupport {
                 factoryConfiguration("org.apache.sling.event.jobs.QueueConfiguration")
                         .put("queue.name", "Inpaint ingestion")
                         .put("queue.topics", new String[] {IngestJob.TOPIC})
-                        .put("queue.type", "ORDERED")
+                        .put("queue.type", "UNORDERED")
                         .put("queue.maxparallel", 1.0)
                         .put("queue.retries", 3)
                         .put("queue.keepJobs", true)

@@ -7,10 +7,13 @@ import javax.servlet.Servlet;
 import org.apache.sling.api.SlingHttpServletRequest;
 import org.apache.sling.api.SlingHttpServletResponse;
 import org.apache.sling.api.servlets.SlingAllMethodsServlet;
+import org.apache.sling.discovery.DiscoveryService;
 import org.apache.sling.event.jobs.JobManager;
 import org.apache.sling.servlets.annotations.SlingServletPaths;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingService;
@@ -22,7 +25,7 @@ import io.inpaint.api.InvalidRequestException;
  * <ul>
  * <li>{@code POST /bin/inpaint} with uploaded parts {@code image} and {@code mask} (and the options of
  * {@link RequestReader#options}): answers the inpainted picture in the image's format;</li>
- * <li>{@code GET /bin/inpaint.status.json}: the model service's status;</li>
+ * <li>{@code GET /bin/inpaint.status.json}: the model service's status, this instance and its topology;</li>
  * <li>{@code GET /bin/inpaint.jobs.json?path=<image>}: the ingestion jobs of an image.</li>
  * </ul>
  */
@@ -42,6 +45,10 @@ public class EndpointServlet extends SlingAllMethodsServlet {
     @Reference
     private transient JobManager jobManager;
 
+    /** Optional: the status leaves out where work runs rather than the servlet going away. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile DiscoveryService discovery;
+
     @Override
     protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
         try {
@@ -58,7 +65,7 @@ public class EndpointServlet extends SlingAllMethodsServlet {
                 Reports.jobs(jobManager, path).send(response, 200);
             }
         } else {
-            Reports.status(service.status()).send(response, 200);
+            Instances.describe(Reports.status(service.status()), discovery).send(response, 200);
         }
     }
 

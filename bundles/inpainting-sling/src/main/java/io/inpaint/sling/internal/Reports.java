@@ -69,6 +69,8 @@ final class Reports {
                 .put("mask", job.getProperty(IngestJob.MASK, String.class))
                 .put("retries", job.getRetryCount())
                 .put("maxRetries", job.getNumberOfRetries())
+                // the Sling id of the instance the job is assigned to: it runs or ran it (a dead one's jobs move)
+                .put("instance", job.getTargetInstance())
                 .put("created", job.getCreated())
                 .put("started", job.getProcessingStarted())
                 .put("finished", job.getFinishedDate())
