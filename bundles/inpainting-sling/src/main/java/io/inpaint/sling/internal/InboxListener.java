@@ -125,7 +125,8 @@ public class InboxListener implements ResourceChangeListener, Runnable {
                 continue;
             }
             Resource mask = maskOf(child);
-            if (mask != null && RenditionStore.resultSince(image, 0) == null && enqueue(resolver, image, StoredImage.of(mask))) {
+            StoredImage pair = mask == null ? null : StoredImage.of(mask);
+            if (pair != null && RenditionStore.resultOf(image, pair) == null && enqueue(resolver, image, pair)) {
                 queued++;
             }
         }

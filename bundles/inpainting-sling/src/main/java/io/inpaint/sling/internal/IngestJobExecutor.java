@@ -98,7 +98,7 @@ public class IngestJobExecutor implements JobExecutor {
             throws InpaintingException, PersistenceException {
         // a retry after a crash that came after the commit: the rendition is there, do not write a second
         String location = rendition == null
-                ? RenditionStore.resultSince(image, Math.max(image.lastModified(), mask.lastModified())) : null;
+                ? RenditionStore.resultOf(image, mask) : null;
         if (location != null) {
             LOG.info("job {}: {} already has the rendition {} of its current files", job.getId(), image.path(),
                     location);

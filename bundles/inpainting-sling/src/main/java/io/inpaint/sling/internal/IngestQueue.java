@@ -66,13 +66,13 @@ final class IngestQueue {
     boolean enqueue(ResourceResolver resolver, StoredImage image, StoredImage mask) throws PersistenceException {
         String version = image.lastModified() + "|" + mask.path() + "@" + mask.lastModified();
         String path = CLAIMS + image.path();
-        if (claimed(resolver.getResource(path), version, image) || jobFor(image.path())) {
+        if (claimed(resolver.getResource(path), version, image, mask) || jobFor(image.path())) {
             return false;
         }
         Resource claim = ResourceUtil.getOrCreateResource(resolver, path,
                 Map.of("jcr:primaryType", "nt:unstructured"), null, false);
         // looked at again: a session sees what others saved since it last looked once it is refreshed
-        if (claimed(claim, version, image)) {
+        if (claimed(claim, version, image, mask)) {
             return false;
         }
         ModifiableValueMap properties = claim.adaptTo(ModifiableValueMap.class);
@@ -156,7 +156,7 @@ final class IngestQueue {
     }
 
     /** Whether {@code version} of the pair is claimed: queued, being queued, done or refused (class comment). */
-    private static boolean claimed(Resource claim, String version, StoredImage image) {
+    private static boolean claimed(Resource claim, String version, StoredImage image, StoredImage mask) {
         if (claim == null) {
             return false;
         }
@@ -166,7 +166,7 @@ final class IngestQueue {
         }
         String outcome = properties.get(OUTCOME, String.class);
         if (outcome != null) {
-            return CANCELLED.equals(outcome) || RenditionStore.resultSince(image, 0) != null;
+            return CANCELLED.equals(outcome) || RenditionStore.resultOf(image, mask) != null;
         }
         Calendar at = properties.get(CLAIMED, Calendar.class);
         return at != null && System.currentTimeMillis() - at.getTimeInMillis() < CLAIM_TIMEOUT_MS;

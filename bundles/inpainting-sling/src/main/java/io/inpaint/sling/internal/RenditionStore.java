@@ -85,6 +85,14 @@ final class RenditionStore {
     }
 
     /**
+     * The path of the rendition of this version of a pair: one the plugin named itself, written since both files
+     * last changed; null when there is none (never done, deleted, or a file replaced since).
+     */
+    static String resultOf(StoredImage image, StoredImage mask) {
+        return resultSince(image, Math.max(image.lastModified(), mask.lastModified()));
+    }
+
+    /**
      * The path of a rendition the plugin named itself that was written at or after {@code since} (epoch millis, by
      * its {@code jcr:lastModified}), or null when there is none.
      */

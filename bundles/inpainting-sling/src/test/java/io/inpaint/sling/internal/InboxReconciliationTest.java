@@ -215,6 +215,34 @@ class InboxReconciliationTest {
     }
 
     @Test
+    void aFileReplacedWhileItsJobWaitedIsQueuedOnceThatJobIsDone() throws Exception {
+        file(INBOX + "/photo.jpg");
+        file(INBOX + "/photo.mask.png");
+        InboxListener listener = instance();
+        listener.run();
+        // replaced while the first job waits: the same image is never processed twice at once
+        touch(INBOX + "/photo.jpg");
+        listener.onChange(List.of(new ResourceChange(ChangeType.CHANGED, INBOX + "/photo.jpg", false)));
+        assertEquals(1, jobsAdded);
+        // the first job wrote the rendition of the old version and ended
+        file(INBOX + "/photo.inpainted-1732450000000.jpeg");
+        IngestQueue.settle(context.resourceResolver(), INBOX + "/photo.jpg", jobOf("photo"), true);
+        commit();
+        queued.clear();
+        listener.run();
+        assertEquals(List.of(INBOX + "/photo.jpg|" + INBOX + "/photo.mask.png"), pairs());
+        // and its rendition, written after the new version, ends it
+        queued.clear();
+        file(INBOX + "/photo.inpainted-1732450009000.jpeg");
+        context.resourceResolver().getResource(INBOX + "/photo.inpainted-1732450009000.jpeg/jcr:content")
+                .adaptTo(ModifiableValueMap.class).put("jcr:lastModified", later(10_000));
+        commit();
+        age(INBOX + "/photo.jpg"); // the rendition alone keeps it from a third job
+        listener.run();
+        assertEquals(2, jobsAdded);
+    }
+
+    @Test
     void claimsOfImagesThatAreGoneAreRemoved() throws Exception {
         context.create().resource(INBOX + "/sub", "jcr:primaryType", "nt:folder");
         for (String name : new String[] {"/gone", "/busy", "/sub/gone", "/kept"}) {
