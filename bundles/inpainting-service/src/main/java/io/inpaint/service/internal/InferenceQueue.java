@@ -42,6 +42,10 @@ final class InferenceQueue {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Recent run time, a moving average that follows the machine's load; 0 before the first run. */
     private volatile long recentRunMillis;
+    /** Runs so far, their total and the latest run's time, for the service's status; written by the worker only. */
+    private volatile long runs;
+    private volatile long totalRunMillis;
+    private volatile long lastRunMillis;
 
     /**
      * @param contextClassLoader the worker's context class loader: DJL looks up its engines through it
@@ -124,6 +128,17 @@ final class InferenceQueue {
         return new InpaintingException("inpainting failed: " + cause, cause);
     }
 
+    /** How long the latest work took to run, 0 before the first. */
+    long lastRunMillis() {
+        return lastRunMillis;
+    }
+
+    /** How long work took to run on average since the queue started, 0 before the first. */
+    long meanRunMillis() {
+        long n = runs;
+        return n == 0 ? 0 : totalRunMillis / n;
+    }
+
     /**
      * Why work offered now, allowed to wait {@code timeoutMillis}, would be refused, or null when it would be taken:
      * the queue is full, or the work ahead of it would take longer than that at the recent run time, so that it
@@ -175,6 +190,9 @@ final class InferenceQueue {
                     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     // written by this thread only; a quarter weight for the newest run
                     recentRunMillis = recentRunMillis == 0 ? millis : (3 * recentRunMillis + millis) / 4;
+                    lastRunMillis = millis;
+                    totalRunMillis += millis;
+                    runs++;
                     inFlight.decrementAndGet();
                 }
             }

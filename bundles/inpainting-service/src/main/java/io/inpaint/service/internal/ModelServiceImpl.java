@@ -93,8 +93,6 @@ public class ModelServiceImpl implements InpaintingService {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong rejectedBusy = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
-    private final AtomicLong lastInferenceMillis = new AtomicLong();
-    private final AtomicLong totalInferenceMillis = new AtomicLong();
 
     @Activate
     void activate(BundleContext bundleContext, Config config) {
@@ -199,8 +197,6 @@ public class ModelServiceImpl implements InpaintingService {
             InpaintResult filled = Inpainter.composite(prepared, forwarded);
             InpaintingResult result = encode(image, picture, filled, opts, start);
             completed.incrementAndGet();
-            lastInferenceMillis.set(filled.inferenceMillis());
-            totalInferenceMillis.addAndGet(filled.inferenceMillis());
             LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s)): model {} ms, total {} ms",
                     result.getWidth(), result.getHeight(), picture.format(), filled.holePixels(), filled.regions(),
                     filled.inferenceMillis(), result.getTotalMillis());
@@ -265,7 +261,6 @@ public class ModelServiceImpl implements InpaintingService {
         Config cfg = config;
         InferenceQueue q = queue;
         ModelHandle current = model.get();
-        long done = completed.get();
         ServiceStatus.Builder b = ServiceStatus.builder()
                 .state(current == null ? ServiceStatus.State.UNAVAILABLE : ServiceStatus.State.READY)
                 .error(error)
@@ -274,12 +269,12 @@ public class ModelServiceImpl implements InpaintingService {
                 .queueLength(q.length())
                 .queueCapacity(q.capacity())
                 .inFlight(q.inFlight())
-                .completed(done)
+                .completed(completed.get())
                 .failed(failed.get())
                 .rejectedBusy(rejectedBusy.get())
                 .timedOut(timedOut.get())
-                .lastInferenceMillis(lastInferenceMillis.get())
-                .meanInferenceMillis(done == 0 ? 0 : totalInferenceMillis.get() / done)
+                .lastInferenceMillis(q.lastRunMillis())
+                .meanInferenceMillis(q.meanRunMillis())
                 .maxPixels(cfg.max_pixels())
                 .requestTimeoutMillis(cfg.request_timeout_ms());
         if (current != null) {

@@ -49,6 +49,24 @@ class InferenceQueueTest {
     }
 
     @Test
+    void runTimesAreCountedWhereTheWorkRuns() throws Exception {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        assertEquals(0, queue.lastRunMillis());
+        assertEquals(0, queue.meanRunMillis());
+        queue.run(() -> {
+            Thread.sleep(40);
+            return null;
+        }, 60_000);
+        queue.run(() -> {
+            Thread.sleep(160);
+            return null;
+        }, 60_000);
+        assertTrue(queue.lastRunMillis() >= 160, "last " + queue.lastRunMillis());
+        assertTrue(queue.meanRunMillis() >= 100 && queue.meanRunMillis() < queue.lastRunMillis(),
+                "mean " + queue.meanRunMillis());
+    }
+
+    @Test
     void fullQueueIsRefusedAtOnce() throws Exception {
         queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
         Future<String> first = blockWorker(60_000);
