@@ -9,6 +9,7 @@ import io.inpaint.cli.CommandLine.Bench;
 import io.inpaint.cli.CommandLine.Evaluate;
 import io.inpaint.cli.CommandLine.Help;
 import io.inpaint.cli.CommandLine.Inpaint;
+import io.inpaint.cli.CommandLine.InpaintBatch;
 import io.inpaint.engine.InpaintOptions;
 import io.inpaint.engine.InpaintOptions.MaskMode;
 import java.nio.file.Path;
@@ -49,6 +50,20 @@ class CommandLineTest {
         assertEquals(10, o.threshold());
         assertEquals(MaskMode.ALPHA, o.maskMode());
         assertEquals(true, o.flow());
+    }
+
+    @Test
+    void batchTakesFoldersOrAListAndTheInpaintOptions() throws UsageException {
+        InpaintBatch folders = (InpaintBatch) parse("--images in --masks m --out r");
+        assertEquals(new InpaintBatch(Path.of("in"), Path.of("m"), null, Path.of("r"), "MXNet",
+                HOME.resolve("models/deepfill-v1/model.json"), folders.options()), folders);
+        assertEquals(InpaintOptions.defaults().toString(), folders.options().toString());
+        InpaintBatch list = (InpaintBatch) parse("--out r --pairs l.txt --engine pytorch --dilate 3 --mask-mode alpha");
+        assertEquals(Path.of("l.txt"), list.pairs());
+        assertNull(list.images());
+        assertEquals("PyTorch", list.engine());
+        assertEquals(3, list.options().dilation());
+        assertEquals(MaskMode.ALPHA, list.options().maskMode());
     }
 
     @Test
@@ -100,6 +115,14 @@ class CommandLineTest {
         "--image | --image needs a value",
         "--image --mask m.png | --image needs a value",
         "photo.jpg | unexpected argument photo.jpg",
+        "--images in --out r | --masks is required",
+        "--images in --masks m | --out is required",
+        "--images in --masks m --out r --flow f.png | unknown option --flow",
+        "--images in --masks m --out r --image a.jpg | unknown option --image",
+        "--images in --masks ./in --out r | --images and --masks must be different folders",
+        "--images in --masks m --out in/ | --out must not be the --images folder: the results would replace the pictures",
+        "--pairs l.txt --images in --out r | give either --pairs or --images and --masks, not both",
+        "--pairs l.txt --out r --threshold 300 | threshold must be in 0..254, got 300",
         "bench --runs 0 | --runs must be at least 1, got 0",
         "bench --engines mxnet,tf | unknown engine tf; use mxnet or pytorch",
         "bench --image a.jpg | unknown option --image",
