@@ -1,5 +1,9 @@
 package io.inpaint.cli;
 
+import io.inpaint.engine.InpaintOptions;
+import io.inpaint.engine.image.HoleMask;
+import io.inpaint.engine.image.RegionPlanner;
+import io.inpaint.engine.nn.DeepFillGenerator;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.geom.Ellipse2D;
@@ -44,6 +48,20 @@ public enum BenchCase {
         }
         g.dispose();
         return mask;
+    }
+
+    /**
+     * The matrix-product work of the network in one request: the sum over the crops the engine cuts, planned as
+     * {@code Inpainter} plans them with default options.
+     */
+    long networkFlops(DeepFillGenerator generator) {
+        InpaintOptions o = InpaintOptions.defaults();
+        HoleMask holes = HoleMask.threshold(mask(), o.maskMode(), o.threshold()).dilate(o.dilation());
+        long flops = 0;
+        for (RegionPlanner.Region region : RegionPlanner.plan(holes, o.maxSide(), o.contextMargin())) {
+            flops += generator.flops(region.netHeight(), region.netWidth()).total();
+        }
+        return flops;
     }
 
     String picture() {

@@ -64,6 +64,21 @@ public final class ContextualAttention extends AbstractBlock {
     }
 
     /**
+     * Multiply-adds x 2 of step 3 for features of shape {@code f} (N,C,h,w): P = L = (h/2)(w/2) positions, each
+     * against every 3x3 patch of C channels.
+     */
+    static long matchingFlops(Shape f) {
+        long positions = (f.get(2) / 2) * (f.get(3) / 2);
+        return 2L * f.get(0) * positions * positions * f.get(1) * 9;
+    }
+
+    /** Multiply-adds x 2 of step 9 as the spec states it: a transposed convolution with L 4x4 patches of C channels. */
+    static long reconstructionFlops(Shape f) {
+        long positions = (f.get(2) / 2) * (f.get(3) / 2);
+        return 2L * f.get(0) * positions * positions * f.get(1) * 16;
+    }
+
+    /**
      * Steps 3 and 5: S[p, l] = <3x3 patch at p, 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L). This is the
      * spec's conv2d(fd, normalised patches) with the roles of filter and window swapped (the raw foreground patches
      * are the filters), which yields p-major rows; the normalisation is then a scale per column.

@@ -72,6 +72,24 @@ class DeepFillGeneratorTest {
     }
 
     @Test
+    void flopsAreCountedFromTheLayerTable() {
+        DeepFillGenerator generator = new DeepFillGenerator(32);
+        // conv1: 5 -> 32 channels, 5x5 kernel, every pixel of a 512x512 input
+        assertEquals(2L * 512 * 512 * 32 * 5 * 25, generator.coarse().layers().get(0).flops(new Shape(1, 5, 512, 512)));
+        NetworkFlops at512 = generator.flops(512, 512);
+        // the count, by hand from the layer table: 179.5 GFLOP of convolutions
+        assertEquals(179_482_656_768L, at512.convolutions());
+        // attention on 128x128 features of 128 channels: 64 x 64 = 4096 positions against 4096 patches
+        assertEquals(2L * 4096 * 4096 * 128 * 9, at512.attentionMatching());
+        assertEquals(2L * 4096 * 4096 * 128 * 16, at512.reconstruction());
+        // convolutions grow with the pixels, the attention with their square
+        NetworkFlops at256 = generator.flops(256, 256);
+        assertEquals(at512.convolutions(), 4 * at256.convolutions());
+        assertEquals(at512.attentionMatching(), 16 * at256.attentionMatching());
+        assertEquals(at512.reconstruction(), 16 * at256.reconstruction());
+    }
+
+    @Test
     void refusesBadInputShapes() {
         try (NDManager manager = TestSupport.manager("PyTorch")) {
             DeepFillGenerator generator = new DeepFillGenerator(2);
