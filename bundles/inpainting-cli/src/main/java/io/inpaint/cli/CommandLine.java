@@ -18,6 +18,7 @@ final class CommandLine {
             "  inpaint --images DIR --masks DIR --out DIR [options except --flow]",
             "  inpaint --pairs FILE --out DIR [options except --flow]",
             "  inpaint bench [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
+            "  inpaint profile [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
             "  inpaint evaluate --images DIR --masks center|boxes|strokes|blobs --seed N --out DIR",
             "                   [--size crop|full] [--engine mxnet|pytorch] [--model FILE] [--limit N]",
             "  inpaint --help",
@@ -47,6 +48,11 @@ final class CommandLine {
             "counted from the layer table) at the engine's fp32 matrix-product rate, which bench measures first",
             "(best of a few 2048x2048 products); 'x floor' is the median over the floor.",
             "",
+            "profile runs the network alone at 256x256 and 512x512 on each engine, --runs times (default 3) after",
+            "--warmup passes (default 1), and prints the median time of each layer group (convolutions, attention",
+            "matching, fuse, softmax and argmax, reconstruction, the rest), its share, and for the matrix-product",
+            "groups their floor and ratio to it; with the load average, as other processes skew every figure.",
+            "",
             "evaluate compares the model with OpenCV's Telea and Navier-Stokes inpainting (radius 5) and a",
             "mean-colour fill on the .jpg and .png pictures of --images (sorted by name, the first --limit of them):",
             "with --size crop (default) the 256x256 middle of each (short side scaled to 256 first), with --size full",
@@ -70,7 +76,7 @@ final class CommandLine {
     private CommandLine() {
     }
 
-    sealed interface Command permits Help, Inpaint, InpaintBatch, Bench, Evaluate {
+    sealed interface Command permits Help, Inpaint, InpaintBatch, Bench, ProfileCommand, Evaluate {
     }
 
     record Help() implements Command {
@@ -93,6 +99,10 @@ final class CommandLine {
     record Bench(List<String> engines, int runs, int warmup, Path model) implements Command {
     }
 
+    /** {@code engines} are DJL engine names, in the order given. */
+    record ProfileCommand(List<String> engines, int runs, int warmup, Path model) implements Command {
+    }
+
     /**
      * {@code fullSize}: the pictures at their own size rather than their 256x256 middle; {@code engine} is the DJL
      * engine name; {@code limit} is null when every picture is evaluated.
@@ -111,7 +121,8 @@ final class CommandLine {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             return new Help();
         }
-        boolean bench = args[0].equals("bench");
+        boolean profile = args[0].equals("profile");
+        boolean bench = profile || args[0].equals("bench");
         boolean evaluate = args[0].equals("evaluate");
         boolean batch = !bench && !evaluate
                 && (List.of(args).contains("--images") || List.of(args).contains("--pairs"));
@@ -132,8 +143,10 @@ final class CommandLine {
             for (String name : flags.getOrDefault("--engines", "mxnet,pytorch").split(",")) {
                 engines.add(engine(name.trim()));
             }
-            return new Bench(List.copyOf(engines), atLeast("--runs", number(flags, "--runs", 5), 1),
-                    atLeast("--warmup", number(flags, "--warmup", 1), 0), model);
+            int runs = atLeast("--runs", number(flags, "--runs", profile ? 3 : 5), 1);
+            int warmup = atLeast("--warmup", number(flags, "--warmup", 1), 0);
+            return profile ? new ProfileCommand(List.copyOf(engines), runs, warmup, model)
+                    : new Bench(List.copyOf(engines), runs, warmup, model);
         }
         if (batch) {
             return batch(flags, model);

@@ -10,6 +10,7 @@ import io.inpaint.cli.CommandLine.Evaluate;
 import io.inpaint.cli.CommandLine.Help;
 import io.inpaint.cli.CommandLine.Inpaint;
 import io.inpaint.cli.CommandLine.InpaintBatch;
+import io.inpaint.cli.CommandLine.ProfileCommand;
 import io.inpaint.engine.InpaintOptions;
 import io.inpaint.engine.InpaintOptions.MaskMode;
 import java.nio.file.Path;
@@ -80,6 +81,14 @@ class CommandLineTest {
     }
 
     @Test
+    void profileTakesTheBenchOptionsWithFewerRuns() throws UsageException {
+        assertEquals(new ProfileCommand(List.of("MXNet", "PyTorch"), 3, 1, HOME.resolve("models/deepfill-v1/model.json")),
+                parse("profile"));
+        assertEquals(new ProfileCommand(List.of("PyTorch"), 5, 0, Path.of("x.json")),
+                parse("profile --engines pytorch --runs 5 --warmup 0 --model x.json"));
+    }
+
+    @Test
     void evaluateHasDefaultsAndReadsItsOptions() throws UsageException {
         Evaluate defaults = (Evaluate) parse("evaluate --images val --masks center --seed 1 --out report");
         assertEquals(new Evaluate(Path.of("val"), MaskKind.CENTER, 1, Path.of("report"), false, "MXNet",
@@ -126,6 +135,8 @@ class CommandLineTest {
         "bench --runs 0 | --runs must be at least 1, got 0",
         "bench --engines mxnet,tf | unknown engine tf; use mxnet or pytorch",
         "bench --image a.jpg | unknown option --image",
+        "profile --image a.jpg | unknown option --image",
+        "profile --runs 0 | --runs must be at least 1, got 0",
         "evaluate --masks center --seed 1 --out r | --images is required",
         "evaluate --images v --seed 1 --out r | --masks is required",
         "evaluate --images v --masks center --out r | --seed is required",

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.inpaint.engine.nn.LayerProfile.Group;
 
 /**
  * Contextual attention of a feature map with itself (spec "Contextual attention", steps 1-9); no parameters.
@@ -50,16 +51,21 @@ public final class ContextualAttention extends AbstractBlock {
 
         NDArray fd = f.get(":, :, ::2, ::2");
         NDArray valid = validity(mask.get(":, :, ::2, ::2"));
-        NDArray scores = Ops.freeingIntermediates(fd, ContextualAttention::scores);
-        NDArray fused = fuseBothOrders(scores, hf, wf);
+        NDArray scores = LayerProfile.time(Group.ATTENTION_MATCHING,
+                () -> Ops.freeingIntermediates(fd, ContextualAttention::scores));
+        NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf));
         scores.close();
-        NDArray attention = Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid));
+        NDArray attention = LayerProfile.time(Group.SOFTMAX,
+                () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid)));
         fused.close();
-        NDArray offsets = offsets(attention, hf, wf);
-        NDArray weight = Ops.freeingIntermediates(f, ContextualAttention::phaseWeights);
-        NDArray y = Ops.freeingIntermediates(attention, a -> reconstruct(a, weight, hf, wf));
+        NDArray offsets = LayerProfile.time(Group.SOFTMAX, () -> offsets(attention, hf, wf));
+        NDArray y = LayerProfile.time(Group.RECONSTRUCTION, () -> {
+            NDArray weight = Ops.freeingIntermediates(f, ContextualAttention::phaseWeights);
+            NDArray attended = Ops.freeingIntermediates(attention, a -> reconstruct(a, weight, hf, wf));
+            weight.close();
+            return attended;
+        });
         attention.close();
-        weight.close();
         return new NDList(y, offsets);
     }
 

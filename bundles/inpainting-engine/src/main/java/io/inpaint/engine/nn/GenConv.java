@@ -156,7 +156,9 @@ public final class GenConv extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray t = x;
         for (GenConv layer : layers) {
-            NDArray next = layer.forward(parameterStore, new NDList(t), training, params).singletonOrThrow();
+            NDArray in = t;
+            NDArray next = LayerProfile.time(LayerProfile.Group.CONVOLUTIONS,
+                    () -> layer.forward(parameterStore, new NDList(in), training, params).singletonOrThrow());
             // the chain's input belongs to the caller
             if (t != x) {
                 Ops.free(training, t);

@@ -89,6 +89,29 @@ class DeepFillGeneratorTest {
         assertEquals(at512.reconstruction(), 16 * at256.reconstruction());
     }
 
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void aRecordedForwardPassTimesEveryLayerGroup(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            DeepFillGenerator generator = new DeepFillGenerator(4);
+            Shape xShape = new Shape(1, 3, 32, 32);
+            Shape maskShape = new Shape(1, 1, 32, 32);
+            generator.initialize(manager, DataType.FLOAT32, xShape, maskShape);
+            NDArray x = manager.randomUniform(-1, 1, xShape);
+            NDArray mask = manager.zeros(maskShape);
+            mask.set(new ai.djl.ndarray.index.NDIndex(":, :, 8:16, 8:16"), 1f);
+
+            long[] recorded = LayerProfile.record(
+                    () -> generator.forward(new ParameterStore(manager, false), new NDList(x, mask), false));
+            long[] idle = LayerProfile.record(() -> { });
+
+            for (LayerProfile.Group group : LayerProfile.Group.values()) {
+                assertTrue(recorded[group.ordinal()] > 0, group.label());
+                assertEquals(0, idle[group.ordinal()], group.label());
+            }
+        }
+    }
+
     @Test
     void refusesBadInputShapes() {
         try (NDManager manager = TestSupport.manager("PyTorch")) {
