@@ -106,7 +106,7 @@ public final class ContextualAttention extends AbstractBlock {
         // (N,C,hf,wf,9) -> (N, location, C * 9): one (c, ky, kx) patch per location
         NDArray patches = NDArrays.stack(taps, 4).reshape(n, c, l, 9).transpose(0, 2, 1, 3).reshape(n, l, c * 9);
         NDArray norms = patches.square().sum(new int[] {2}).sqrt().maximum(PATCH_NORM_EPS).reshape(n, 1, l);
-        return productsWithTransposed(patches, patches).div(norms);
+        return productsWithTransposed(patches, patches).divi(norms);
     }
 
     /** Step 4: 1 for background patches whose zero-padded 3x3 mask patch is all zero, as (N, 1, L). */
@@ -193,8 +193,16 @@ public final class ContextualAttention extends AbstractBlock {
      * its matrix product 20-250x slower on x86 (measured on PyTorch, which does not flush them).
      */
     static NDArray softmaxOverBackground(NDArray scores, NDArray valid) {
-        NDArray attention = scores.mul(valid).mul(SOFTMAX_SCALE).softmax(2).mul(valid);
-        return attention.mul(attention.gte(Float.MIN_NORMAL).toType(attention.getDataType(), false));
+        // in place where it can be and closed when done: each of these arrays is score-matrix sized
+        NDArray logits = scores.mul(valid).muli(SOFTMAX_SCALE);
+        NDArray attention = logits.softmax(2).muli(valid);
+        logits.close();
+        NDArray normal = attention.gte(Float.MIN_NORMAL);
+        NDArray keep = normal.toType(attention.getDataType(), false);
+        normal.close();
+        attention.muli(keep);
+        keep.close();
+        return attention;
     }
 
     /** Step 8: (dy, dx) from each position to its most attended background patch, (N,2,hf,wf) INT32. */
