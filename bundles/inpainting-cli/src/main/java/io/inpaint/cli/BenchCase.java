@@ -1,5 +1,9 @@
 package io.inpaint.cli;
 
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.engine.Inpainter;
+import io.inpaint.engine.image.RegionPlanner;
+import io.inpaint.engine.nn.DeepFillGenerator;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.geom.Ellipse2D;
@@ -44,6 +48,19 @@ public enum BenchCase {
         }
         g.dispose();
         return mask;
+    }
+
+    /**
+     * The matrix-product work of the network in one request: the sum over the crops the engine cuts, planned as
+     * {@code Inpainter} plans them with default options.
+     */
+    long networkFlops(DeepFillGenerator generator) {
+        long flops = 0;
+        for (RegionPlanner.Region region
+                : Inpainter.prepare(image(), mask(), InpaintingOptions.defaults()).regions()) {
+            flops += generator.flops(region.netHeight(), region.netWidth()).total();
+        }
+        return flops;
     }
 
     String picture() {

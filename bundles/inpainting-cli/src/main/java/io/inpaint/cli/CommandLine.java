@@ -14,7 +14,10 @@ final class CommandLine {
     static final String USAGE = String.join(System.lineSeparator(),
             "Usage:",
             "  inpaint --image FILE --mask FILE --out FILE [options]",
+            "  inpaint --images DIR --masks DIR --out DIR [options except --flow]",
+            "  inpaint --pairs FILE --out DIR [options except --flow]",
             "  inpaint bench [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
+            "  inpaint profile [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
             "  inpaint evaluate --images DIR --masks center|boxes|strokes|blobs --seed N --out DIR",
             "                   [--size crop|full] [--engine mxnet|pytorch] [--model FILE] [--limit N]",
             "  inpaint --help",
@@ -29,9 +32,25 @@ final class CommandLine {
             "  --mask-mode MODE   auto, luminance or alpha (default auto: alpha if the mask is transparent)",
             "The output format follows the extension of --out: png, jpg or bmp.",
             "",
+            "Batch: many pictures in one run, the model loaded once. With --images and --masks, every .png, .jpg,",
+            "and .bmp picture of --images is filled with the mask of the same base name in --masks (photo.jpg takes",
+            "photo.png, photo.jpg or photo.bmp there); with --pairs, each line of FILE is IMAGE<tab>MASK (relative",
+            "paths from FILE's folder; blank lines and lines starting with # are skipped). Each result is written",
+            "to --out (created if missing) under its image's file name. A picture that fails (no mask, unreadable,",
+            "sizes differ, no hole) is reported on stderr and skipped; progress goes to stderr, the summary (done,",
+            "failed, seconds a picture) to stdout; the exit code is 1 if any picture failed.",
+            "",
             "bench measures each engine (default both) on 256x256, 512x512 and 1024x1024 pictures with a centred",
             "square hole of a quarter of the side, and a 4000x3000 photo with a 5 % elliptic hole: median latency of",
             "--runs requests (default 5) after --warmup requests (default 1), peak RSS and peak heap, with JMH.",
+            "Each figure is also set against its floor: the network's matrix-product work in that request (GFLOP,",
+            "counted from the layer table) at the engine's fp32 matrix-product rate, which bench measures first",
+            "(best of a few 2048x2048 products); 'x floor' is the median over the floor.",
+            "",
+            "profile runs the network alone at 256x256 and 512x512 on each engine, --runs times (default 3) after",
+            "--warmup passes (default 1), and prints the median time of each layer group (convolutions, attention",
+            "matching, fuse, softmax and argmax, reconstruction, the rest), its share, and for the matrix-product",
+            "groups their floor and ratio to it; with the load average, as other processes skew every figure.",
             "",
             "evaluate compares the model with OpenCV's Telea and Navier-Stokes inpainting (radius 5) and a",
             "mean-colour fill on the .jpg and .png pictures of --images (sorted by name, the first --limit of them):",
@@ -43,8 +62,11 @@ final class CommandLine {
             "and the seam excess per method and writes report.json and contact-sheet.png into --out.");
 
     private static final Map<String, String> ENGINES = Map.of("mxnet", "MXNet", "pytorch", "PyTorch");
-    private static final Set<String> OUTPUT_FORMATS = Set.of("png", "jpg", "jpeg", "bmp");
+    /** What the results can be written as; batch mode also takes its pictures by these extensions. */
+    static final Set<String> OUTPUT_FORMATS = Set.of("png", "jpg", "jpeg", "bmp");
     private static final Set<String> INPAINT_FLAGS = Set.of("--image", "--mask", "--out", "--flow", "--engine",
+            "--model", "--max-side", "--dilate", "--threshold", "--mask-mode");
+    private static final Set<String> BATCH_FLAGS = Set.of("--images", "--masks", "--pairs", "--out", "--engine",
             "--model", "--max-side", "--dilate", "--threshold", "--mask-mode");
     private static final Set<String> BENCH_FLAGS = Set.of("--engines", "--runs", "--warmup", "--model");
     private static final Set<String> EVALUATE_FLAGS = Set.of("--images", "--masks", "--seed", "--out", "--size",
@@ -53,7 +75,7 @@ final class CommandLine {
     private CommandLine() {
     }
 
-    sealed interface Command permits Help, Inpaint, Bench, Evaluate {
+    sealed interface Command permits Help, Inpaint, InpaintBatch, Bench, ProfileCommand, Evaluate {
     }
 
     record Help() implements Command {
@@ -64,8 +86,20 @@ final class CommandLine {
             implements Command {
     }
 
+    /**
+     * Either {@code images} and {@code masks} (folders) or {@code pairs} (a list file) is set, the other null;
+     * {@code out} is a folder; {@code engine} is the DJL engine name.
+     */
+    record InpaintBatch(Path images, Path masks, Path pairs, Path out, String engine, Path model,
+            InpaintingOptions options) implements Command {
+    }
+
     /** {@code engines} are DJL engine names, in the order given. */
     record Bench(List<String> engines, int runs, int warmup, Path model) implements Command {
+    }
+
+    /** {@code engines} are DJL engine names, in the order given. */
+    record ProfileCommand(List<String> engines, int runs, int warmup, Path model) implements Command {
     }
 
     /**
@@ -86,10 +120,13 @@ final class CommandLine {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             return new Help();
         }
-        boolean bench = args[0].equals("bench");
+        boolean profile = args[0].equals("profile");
+        boolean bench = profile || args[0].equals("bench");
         boolean evaluate = args[0].equals("evaluate");
+        boolean batch = !bench && !evaluate
+                && (List.of(args).contains("--images") || List.of(args).contains("--pairs"));
         Map<String, String> flags = flags(args, bench || evaluate ? 1 : 0,
-                bench ? BENCH_FLAGS : evaluate ? EVALUATE_FLAGS : INPAINT_FLAGS);
+                bench ? BENCH_FLAGS : evaluate ? EVALUATE_FLAGS : batch ? BATCH_FLAGS : INPAINT_FLAGS);
         Path model = Path.of(flags.getOrDefault("--model",
                 home.resolve("models/deepfill-v1/model.json").toString()));
         if (evaluate) {
@@ -105,13 +142,43 @@ final class CommandLine {
             for (String name : flags.getOrDefault("--engines", "mxnet,pytorch").split(",")) {
                 engines.add(engine(name.trim()));
             }
-            return new Bench(List.copyOf(engines), atLeast("--runs", number(flags, "--runs", 5), 1),
-                    atLeast("--warmup", number(flags, "--warmup", 1), 0), model);
+            int runs = atLeast("--runs", number(flags, "--runs", profile ? 3 : 5), 1);
+            int warmup = atLeast("--warmup", number(flags, "--warmup", 1), 0);
+            return profile ? new ProfileCommand(List.copyOf(engines), runs, warmup, model)
+                    : new Bench(List.copyOf(engines), runs, warmup, model);
+        }
+        if (batch) {
+            return batch(flags, model);
         }
         Path out = picture("--out", required(flags, "--out"));
         Path flow = flags.containsKey("--flow") ? picture("--flow", flags.get("--flow")) : null;
         return new Inpaint(Path.of(required(flags, "--image")), Path.of(required(flags, "--mask")), out, flow,
                 engine(flags.getOrDefault("--engine", "mxnet")), model, options(flags));
+    }
+
+    private static InpaintBatch batch(Map<String, String> flags, Path model) throws UsageException {
+        Path out = Path.of(required(flags, "--out"));
+        String engine = engine(flags.getOrDefault("--engine", "mxnet"));
+        if (flags.containsKey("--pairs")) {
+            if (flags.containsKey("--images") || flags.containsKey("--masks")) {
+                throw new UsageException("give either --pairs or --images and --masks, not both");
+            }
+            return new InpaintBatch(null, null, Path.of(flags.get("--pairs")), out, engine, model, options(flags));
+        }
+        Path images = Path.of(required(flags, "--images"));
+        Path masks = Path.of(required(flags, "--masks"));
+        // the same folder would pair every picture with itself; the results would overwrite the originals
+        if (sameFolder(images, masks)) {
+            throw new UsageException("--images and --masks must be different folders");
+        }
+        if (sameFolder(images, out)) {
+            throw new UsageException("--out must not be the --images folder: the results would replace the pictures");
+        }
+        return new InpaintBatch(images, masks, null, out, engine, model, options(flags));
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     private static Path picture(String flag, String value) throws UsageException {

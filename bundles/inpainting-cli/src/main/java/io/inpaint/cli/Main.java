@@ -5,6 +5,8 @@ import io.inpaint.cli.CommandLine.Command;
 import io.inpaint.cli.CommandLine.Evaluate;
 import io.inpaint.cli.CommandLine.Help;
 import io.inpaint.cli.CommandLine.Inpaint;
+import io.inpaint.cli.CommandLine.InpaintBatch;
+import io.inpaint.cli.CommandLine.ProfileCommand;
 import io.inpaint.engine.InpaintException;
 import io.inpaint.engine.InpaintResult;
 import io.inpaint.engine.Inpainter;
@@ -19,8 +21,9 @@ import javax.imageio.ImageIO;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * {@code inpaint}: fills the hole a mask marks in a picture, benchmarks the engines, or evaluates the model against
- * classical inpainting. Exit codes: 0 done, 1 bad input or model (the message says which), 2 wrong command line.
+ * {@code inpaint}: fills the hole a mask marks in a picture (or a batch of them), benchmarks or profiles the engines,
+ * or evaluates the model against classical inpainting. Exit codes: 0 done, 1 bad input or model (the message says
+ * which) or, in batch mode, any picture failed, 2 wrong command line.
  */
 public final class Main {
     /** System property naming the installation directory, where the default model is looked up. */
@@ -47,6 +50,10 @@ public final class Main {
                 out.println(CommandLine.USAGE);
             } else if (command instanceof Inpaint inpaint) {
                 inpaint(inpaint, out);
+            } else if (command instanceof InpaintBatch batch) {
+                return Batch.run(batch, out, err) == 0 ? 0 : 1;
+            } else if (command instanceof ProfileCommand profile) {
+                Profile.run(profile, out);
             } else if (command instanceof Evaluate evaluate) {
                 Evaluation.run(evaluate, out);
             } else {
@@ -90,7 +97,7 @@ public final class Main {
         }
     }
 
-    private static void write(BufferedImage picture, Path file) throws IOException {
+    static void write(BufferedImage picture, Path file) throws IOException {
         String format = CommandLine.extension(file).equals("jpeg") ? "jpg" : CommandLine.extension(file);
         try (OutputStream stream = Files.newOutputStream(file)) {
             ImageIO.write(picture, format, stream);

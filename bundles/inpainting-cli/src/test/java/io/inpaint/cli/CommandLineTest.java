@@ -9,6 +9,8 @@ import io.inpaint.cli.CommandLine.Bench;
 import io.inpaint.cli.CommandLine.Evaluate;
 import io.inpaint.cli.CommandLine.Help;
 import io.inpaint.cli.CommandLine.Inpaint;
+import io.inpaint.cli.CommandLine.InpaintBatch;
+import io.inpaint.cli.CommandLine.ProfileCommand;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingOptions.MaskMode;
 import java.nio.file.Path;
@@ -52,6 +54,20 @@ class CommandLineTest {
     }
 
     @Test
+    void batchTakesFoldersOrAListAndTheInpaintOptions() throws UsageException {
+        InpaintBatch folders = (InpaintBatch) parse("--images in --masks m --out r");
+        assertEquals(new InpaintBatch(Path.of("in"), Path.of("m"), null, Path.of("r"), "MXNet",
+                HOME.resolve("models/deepfill-v1/model.json"), folders.options()), folders);
+        assertEquals(InpaintingOptions.defaults().toString(), folders.options().toString());
+        InpaintBatch list = (InpaintBatch) parse("--out r --pairs l.txt --engine pytorch --dilate 3 --mask-mode alpha");
+        assertEquals(Path.of("l.txt"), list.pairs());
+        assertNull(list.images());
+        assertEquals("PyTorch", list.engine());
+        assertEquals(3, list.options().getDilate());
+        assertEquals(MaskMode.ALPHA, list.options().getMaskMode());
+    }
+
+    @Test
     void benchHasDefaultsAndReadsItsOptions() throws UsageException {
         Bench defaults = (Bench) parse("bench");
         assertEquals(List.of("MXNet", "PyTorch"), defaults.engines());
@@ -62,6 +78,14 @@ class CommandLineTest {
         assertEquals(3, c.runs());
         assertEquals(0, c.warmup());
         assertEquals(Path.of("x.json"), c.model());
+    }
+
+    @Test
+    void profileTakesTheBenchOptionsWithFewerRuns() throws UsageException {
+        assertEquals(new ProfileCommand(List.of("MXNet", "PyTorch"), 3, 1, HOME.resolve("models/deepfill-v1/model.json")),
+                parse("profile"));
+        assertEquals(new ProfileCommand(List.of("PyTorch"), 5, 0, Path.of("x.json")),
+                parse("profile --engines pytorch --runs 5 --warmup 0 --model x.json"));
     }
 
     @Test
@@ -100,9 +124,19 @@ class CommandLineTest {
         "--image | --image needs a value",
         "--image --mask m.png | --image needs a value",
         "photo.jpg | unexpected argument photo.jpg",
+        "--images in --out r | --masks is required",
+        "--images in --masks m | --out is required",
+        "--images in --masks m --out r --flow f.png | unknown option --flow",
+        "--images in --masks m --out r --image a.jpg | unknown option --image",
+        "--images in --masks ./in --out r | --images and --masks must be different folders",
+        "--images in --masks m --out in/ | --out must not be the --images folder: the results would replace the pictures",
+        "--pairs l.txt --images in --out r | give either --pairs or --images and --masks, not both",
+        "--pairs l.txt --out r --threshold 300 | threshold must be a whole number from 0 to 254, got '300'",
         "bench --runs 0 | --runs must be at least 1, got 0",
         "bench --engines mxnet,tf | unknown engine tf; use mxnet or pytorch",
         "bench --image a.jpg | unknown option --image",
+        "profile --image a.jpg | unknown option --image",
+        "profile --runs 0 | --runs must be at least 1, got 0",
         "evaluate --masks center --seed 1 --out r | --images is required",
         "evaluate --images v --seed 1 --out r | --masks is required",
         "evaluate --images v --masks center --out r | --seed is required",

@@ -153,6 +153,11 @@ public final class Inpainter implements AutoCloseable {
             this.tiles = tiles;
             this.flow = flow;
         }
+
+        /** The crops the network is run on, in image pixels, with the size each is scaled to. */
+        public List<Region> regions() {
+            return regions;
+        }
     }
 
     /** What {@link #forward} gave for a prepared request. */

@@ -9,13 +9,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.inpaint.engine.nn.LayerProfile.Group;
 
 /**
  * Contextual attention of a feature map with itself (spec "Contextual attention", steps 1-9); no parameters.
  *
  * <p>Inputs: features f (N,C,h,w) and the hole mask at that resolution (N,1,h,w), 1 = hole; h and w even.
  * Outputs: the attended features (N,C,h,w) and the offsets (N,2,h/2,w/2) INT32 (dy, dx) of the most attended
- * background patch. Images of a batch are kept apart with grouped convolutions (groups = N).
+ * background patch. The matrix products run image by image, so the images of a batch stay apart.
  *
  * <p>The score matrix is held as (N, P, L), foreground position p by background patch l, both raster indices on the
  * h/2 x w/2 grid, so the softmax and argmax over l run along the last axis (MXNet's softmax over a middle axis was
@@ -31,7 +32,7 @@ public final class ContextualAttention extends AbstractBlock {
 
     /**
      * Kernel rows (and columns) of the stride-2 transposed convolution that reach the even (index 0) and odd (1)
-     * output phase, in the order of the 2x2 tap over A: row 2m takes ky=3 from A[m-1] and ky=1 from A[m];
+     * output phase, in the order of the taps' source cells: row 2m takes ky=3 from A[m-1] and ky=1 from A[m];
      * row 2m+1 takes ky=2 from A[m] and ky=0 from A[m+1].
      */
     private static final int[][] PHASE_TAPS = {{3, 1}, {2, 0}};
@@ -50,23 +51,43 @@ public final class ContextualAttention extends AbstractBlock {
 
         NDArray fd = f.get(":, :, ::2, ::2");
         NDArray valid = validity(mask.get(":, :, ::2, ::2"));
-        NDArray scores = Ops.freeingIntermediates(fd, ContextualAttention::scores);
-        NDArray fused = fuseBothOrders(scores, hf, wf);
+        NDArray scores = LayerProfile.time(Group.ATTENTION_MATCHING,
+                () -> Ops.freeingIntermediates(fd, ContextualAttention::scores));
+        NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf));
         scores.close();
-        NDArray attention = Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid));
+        NDArray attention = LayerProfile.time(Group.SOFTMAX,
+                () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid)));
         fused.close();
-        NDArray offsets = offsets(attention, hf, wf);
-        NDArray weight = Ops.freeingIntermediates(f, ContextualAttention::phaseWeights);
-        NDArray y = Ops.freeingIntermediates(attention, a -> reconstruct(a, weight, hf, wf));
+        NDArray offsets = LayerProfile.time(Group.SOFTMAX, () -> offsets(attention, hf, wf));
+        NDArray y = LayerProfile.time(Group.RECONSTRUCTION, () -> {
+            NDArray weight = Ops.freeingIntermediates(f, ContextualAttention::patchMatrix);
+            NDArray attended = Ops.freeingIntermediates(attention, a -> reconstruct(a, weight, hf, wf));
+            weight.close();
+            return attended;
+        });
         attention.close();
-        weight.close();
         return new NDList(y, offsets);
     }
 
     /**
-     * Steps 3 and 5: S[p, l] = <3x3 patch at p, 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L). This is the
-     * spec's conv2d(fd, normalised patches) with the roles of filter and window swapped (the raw foreground patches
-     * are the filters), which yields p-major rows; the normalisation is then a scale per column.
+     * Multiply-adds x 2 of step 3 for features of shape {@code f} (N,C,h,w): P = L = (h/2)(w/2) positions, each
+     * against every 3x3 patch of C channels.
+     */
+    static long matchingFlops(Shape f) {
+        long positions = (f.get(2) / 2) * (f.get(3) / 2);
+        return 2L * f.get(0) * positions * positions * f.get(1) * 9;
+    }
+
+    /** Multiply-adds x 2 of step 9 as the spec states it: a transposed convolution with L 4x4 patches of C channels. */
+    static long reconstructionFlops(Shape f) {
+        long positions = (f.get(2) / 2) * (f.get(3) / 2);
+        return 2L * f.get(0) * positions * positions * f.get(1) * 16;
+    }
+
+    /**
+     * Steps 3 and 5: S[p, l] = <3x3 patch at p, 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L). With X the
+     * (L, 9C) matrix of every location's zero-padded 3x3 patch, that is X X^T with each column l scaled by its
+     * norm: one matrix product, the form both engines run fastest.
      */
     private static NDArray scores(NDArray fd) {
         Shape s = fd.getShape();
@@ -82,11 +103,10 @@ public final class ContextualAttention extends AbstractBlock {
                 taps.add(padded.get(new NDIndex(":, :, {}:{}, {}:{}", dy, dy + hf, dx, dx + wf)));
             }
         }
-        // (N,C,hf,wf,9) -> (N, location, C, 9): one (c, ky, kx) patch per location
-        NDArray patches = NDArrays.stack(taps, 4).reshape(n, c, l, 9).transpose(0, 2, 1, 3);
-        NDArray norms = patches.square().sum(new int[] {2, 3}).sqrt().maximum(PATCH_NORM_EPS).reshape(n, 1, l);
-        NDArray dots = Ops.conv2d(fd.reshape(1, n * c, hf, wf), patches.reshape(n * l, c, 3, 3), 1, (int) n);
-        return dots.reshape(n, l, l).div(norms);
+        // (N,C,hf,wf,9) -> (N, location, C * 9): one (c, ky, kx) patch per location
+        NDArray patches = NDArrays.stack(taps, 4).reshape(n, c, l, 9).transpose(0, 2, 1, 3).reshape(n, l, c * 9);
+        NDArray norms = patches.square().sum(new int[] {2}).sqrt().maximum(PATCH_NORM_EPS).reshape(n, 1, l);
+        return productsWithTransposed(patches, patches).divi(norms);
     }
 
     /** Step 4: 1 for background patches whose zero-padded 3x3 mask patch is all zero, as (N, 1, L). */
@@ -167,9 +187,22 @@ public final class ContextualAttention extends AbstractBlock {
                 .reshape(shape);
     }
 
-    /** Step 7: A = softmax(10 * S * valid) over background patches, times valid. */
-    private static NDArray softmaxOverBackground(NDArray scores, NDArray valid) {
-        return scores.mul(valid).mul(SOFTMAX_SCALE).softmax(2).mul(valid);
+    /**
+     * Step 7: A = softmax(10 * S * valid) over background patches, times valid, with weights below the smallest
+     * normal float set to 0. Such weights add nothing a float can hold to step 9, but as subnormal operands they make
+     * its matrix product 20-250x slower on x86 (measured on PyTorch, which does not flush them).
+     */
+    static NDArray softmaxOverBackground(NDArray scores, NDArray valid) {
+        // in place where it can be and closed when done: each of these arrays is score-matrix sized
+        NDArray logits = scores.mul(valid).muli(SOFTMAX_SCALE);
+        NDArray attention = logits.softmax(2).muli(valid);
+        logits.close();
+        NDArray normal = attention.gte(Float.MIN_NORMAL);
+        NDArray keep = normal.toType(attention.getDataType(), false);
+        normal.close();
+        attention.muli(keep);
+        keep.close();
+        return attention;
     }
 
     /** Step 8: (dy, dx) from each position to its most attended background patch, (N,2,hf,wf) INT32. */
@@ -188,14 +221,10 @@ public final class ContextualAttention extends AbstractBlock {
     }
 
     /**
-     * Step 9, with {@link #reconstruct}: conv_transpose2d(A, raw 4x4 patches, stride 2, padding 1) / 4, computed as
-     * one grouped 2x2 convolution over A (padding 1) that yields the four sub-pixel phases, then interleaved. MXNet's
-     * transposed convolution cannot take these weights; this form is exact on every engine.
-     *
-     * <p>Here the weights (N * 4 phases * C, L, 2, 2): raw[l][c, ky, kx] = fpad[c, 2i+ky, 2j+kx] is one strided slice
-     * of the padded features per kernel tap (ky, kx), and phase (py, px) takes taps PHASE_TAPS[py] x PHASE_TAPS[px].
+     * Step 9, with {@link #reconstruct}: the raw 4x4 background patches as the matrix (N, 16 * C, L), row (ky, kx, c):
+     * raw[l][c, ky, kx] = fpad[c, 2i+ky, 2j+kx] for l = (i, j) is one strided slice of the padded features per tap.
      */
-    private static NDArray phaseWeights(NDArray f) {
+    private static NDArray patchMatrix(NDArray f) {
         Shape s = f.getShape();
         long n = s.get(0);
         long c = s.get(1);
@@ -203,40 +232,66 @@ public final class ContextualAttention extends AbstractBlock {
         int w = (int) s.get(3);
         long l = (long) h * w / 4;
         NDArray fpad = Ops.zeroPad(f, 1);
-        NDList phases = new NDList(4);
-        for (int[] rows : PHASE_TAPS) {
-            for (int[] cols : PHASE_TAPS) {
-                NDList taps = new NDList(4);
-                for (int ky : rows) {
-                    for (int kx : cols) {
-                        taps.add(fpad.get(new NDIndex(":, :, {}:{}:2, {}:{}:2", ky, ky + h - 1, kx, kx + w - 1)));
-                    }
-                }
-                phases.add(NDArrays.stack(taps, 4).reshape(n, c, l, 4));
+        NDList taps = new NDList(16);
+        for (int ky = 0; ky < 4; ky++) {
+            for (int kx = 0; kx < 4; kx++) {
+                NDArray tap = fpad.get(new NDIndex(":, :, {}:{}:2, {}:{}:2", ky, ky + h - 1, kx, kx + w - 1));
+                taps.add(tap.reshape(n, c, l));
             }
         }
-        return NDArrays.stack(phases, 1).reshape(n * 4 * c, l, 2, 2);
+        return NDArrays.stack(taps, 1).reshape(n, 16 * c, l);
     }
 
-    /** Step 9: the phase convolution of A (N, P, L) with {@link #phaseWeights}, interleaved to (N, C, h, w), / 4. */
-    private static NDArray reconstruct(NDArray attention, NDArray weight, int hf, int wf) {
+    /**
+     * Step 9: conv_transpose2d(A, raw 4x4 patches, stride 2, padding 1) / 4 as one matrix product and an overlap-add.
+     * Q = A R^T holds, for every position (m, k), its (ky, kx, c) contributions, which land on output pixel
+     * (2m + ky - 1, 2k + kx - 1). So output phase (py, px) adds the four taps PHASE_TAPS[py] x PHASE_TAPS[px] of Q,
+     * each shifted by at most one cell; the phases are then interleaved to (N, C, h, w).
+     */
+    private static NDArray reconstruct(NDArray attention, NDArray patches, int hf, int wf) {
         long n = attention.getShape().get(0);
-        long l = attention.getShape().get(2);
-        long c = weight.getShape().get(0) / (4 * n);
-        // one input channel per background patch l; the spatial grid is the foreground position p
-        NDArray maps = attention.transpose(0, 2, 1).reshape(1, n * l, hf, wf);
-        NDArray out = Ops.conv2d(maps, weight, 1, (int) n).reshape(n, 4 * c, hf + 1, wf + 1);
-        // phase (py, px) holds output pixels (2m + py, 2k + px) at out rows py.., columns px..
+        long c = patches.getShape().get(1) / 16;
+        NDArray product = productsWithTransposed(attention, patches);
+        // (N, P, 16C) -> (N, 16C, hf, wf) with a ring of zero cells, where the shifted taps fall off the grid
+        NDArray q = Ops.zeroPad(product.transpose(0, 2, 1).reshape(n, 16 * c, hf, wf), 1);
+        product.close();
         NDList interleavedRows = new NDList(2);
         for (int py = 0; py < 2; py++) {
             NDList cols = new NDList(2);
             for (int px = 0; px < 2; px++) {
-                int k = 2 * py + px;
-                cols.add(out.get(new NDIndex(":, {}:{}, {}:{}, {}:{}", k * c, (k + 1) * c, py, py + hf, px, px + wf)));
+                NDArray phase = null;
+                for (int ty = 0; ty < 2; ty++) {
+                    for (int tx = 0; tx < 2; tx++) {
+                        long tap = PHASE_TAPS[py][ty] * 4L + PHASE_TAPS[px][tx];
+                        // source cell (m + py + ty - 1, k + px + tx - 1): row m + py + ty of the padded q
+                        NDArray shifted = q.get(new NDIndex(":, {}:{}, {}:{}, {}:{}", tap * c, (tap + 1) * c,
+                                py + ty, py + ty + hf, px + tx, px + tx + wf));
+                        phase = phase == null ? shifted : phase.add(shifted);
+                    }
+                }
+                cols.add(phase);
             }
             interleavedRows.add(NDArrays.stack(cols, 4).reshape(n, c, hf, 2L * wf));
         }
         return NDArrays.stack(interleavedRows, 3).reshape(n, c, 2L * hf, 2L * wf).div(4);
+    }
+
+    /** a[i] times b[i] transposed for each image i of a (N, M, K) and b (N, R, K): (N, M, R). */
+    private static NDArray productsWithTransposed(NDArray a, NDArray b) {
+        Shape sa = a.getShape();
+        Shape sb = b.getShape();
+        long n = sa.get(0);
+        if (n == 1) {
+            // the product's case: reshapes are views, where slicing and stacking would copy score-matrix-sized arrays
+            NDArray product =
+                    Ops.productWithTransposed(a.reshape(sa.get(1), sa.get(2)), b.reshape(sb.get(1), sb.get(2)));
+            return product.reshape(1, sa.get(1), sb.get(1));
+        }
+        NDList products = new NDList((int) n);
+        for (long i = 0; i < n; i++) {
+            products.add(Ops.productWithTransposed(a.get(i), b.get(i)));
+        }
+        return NDArrays.stack(products, 0);
     }
 
     @Override

@@ -54,6 +54,14 @@ public final class DeepFillGenerator extends AbstractBlock {
         return named;
     }
 
+    /** The network's matrix-product work for one picture of {@code height} x {@code width} (multiples of 8). */
+    public NetworkFlops flops(int height, int width) {
+        Shape in = new Shape(1, 5, height, width);
+        NetworkFlops stage2 = refine.flops(in);
+        return new NetworkFlops(GenConv.flops(coarse.layers(), in) + stage2.convolutions(),
+                stage2.attentionMatching(), stage2.reconstruction());
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {

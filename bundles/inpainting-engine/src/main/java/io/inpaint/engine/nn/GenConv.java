@@ -121,6 +121,32 @@ public final class GenConv extends AbstractBlock {
         return new Shape[] {new Shape(in.get(0), outChannels, h, w)};
     }
 
+    /** Multiply-adds x 2 of this layer fed with {@code in}; the bias, activation and upsampling are left out. */
+    public long flops(Shape in) {
+        Shape out = getOutputShapes(new Shape[] {in})[0];
+        return 2L * out.size() * in.get(1) * kernel * kernel;
+    }
+
+    /** {@link #flops(Shape)} summed over {@code layers} as a chain fed with {@code input}. */
+    static long flops(List<GenConv> layers, Shape input) {
+        long sum = 0;
+        Shape shape = input;
+        for (GenConv layer : layers) {
+            sum += layer.flops(shape);
+            shape = layer.getOutputShapes(new Shape[] {shape})[0];
+        }
+        return sum;
+    }
+
+    /** The output shape of {@code layers} as a chain fed with {@code input}. */
+    static Shape outputShape(List<GenConv> layers, Shape input) {
+        Shape shape = input;
+        for (GenConv layer : layers) {
+            shape = layer.getOutputShapes(new Shape[] {shape})[0];
+        }
+        return shape;
+    }
+
     /** Runs {@code layers} one after the other; in inference each layer's output is freed once the next exists. */
     static NDArray chain(
             List<GenConv> layers,
@@ -130,7 +156,9 @@ public final class GenConv extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray t = x;
         for (GenConv layer : layers) {
-            NDArray next = layer.forward(parameterStore, new NDList(t), training, params).singletonOrThrow();
+            NDArray in = t;
+            NDArray next = LayerProfile.time(LayerProfile.Group.CONVOLUTIONS,
+                    () -> layer.forward(parameterStore, new NDList(in), training, params).singletonOrThrow());
             // the chain's input belongs to the caller
             if (t != x) {
                 Ops.free(training, t);

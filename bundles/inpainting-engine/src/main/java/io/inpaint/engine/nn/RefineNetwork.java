@@ -77,6 +77,18 @@ public final class RefineNetwork extends AbstractBlock {
         return all;
     }
 
+    /** The stage's matrix-product work for an input of shape {@code in} (N,5,H,W). */
+    public NetworkFlops flops(Shape in) {
+        Shape conv = GenConv.outputShape(convBranch, in);
+        Shape match = GenConv.outputShape(attentionEncoder, in);
+        Shape att = GenConv.outputShape(attentionDecoder, match);
+        Shape joined = new Shape(in.get(0), conv.get(1) + att.get(1), conv.get(2), conv.get(3));
+        long convolutions = GenConv.flops(convBranch, in) + GenConv.flops(attentionEncoder, in)
+                + GenConv.flops(attentionDecoder, match) + GenConv.flops(decoder, joined);
+        return new NetworkFlops(convolutions, ContextualAttention.matchingFlops(match),
+                ContextualAttention.reconstructionFlops(match));
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -129,6 +129,28 @@ class ContextualAttentionTest {
         }
     }
 
+    /**
+     * Step 7's weights: a softmax over the valid patches only, with weights too small for a normal float flushed to 0
+     * (they would only slow step 9's product down) and the larger ones kept as they are.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void softmaxKeepsNormalWeightsAndFlushesSubnormalOnes(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            // x 10 in the softmax: exponents 0, -10, -100 (e^-100 is a subnormal float) and an invalid patch
+            NDArray scores = manager.create(new float[] {0f, -1f, -10f, 5f}, new Shape(1, 1, 4));
+            NDArray valid = manager.create(new float[] {1f, 1f, 1f, 0f}, new Shape(1, 1, 4));
+            float[] a = ContextualAttention.softmaxOverBackground(scores, valid).toFloatArray();
+            // the invalid patch takes part in the softmax with score 0, as in the spec, then gets weight 0
+            double sum = 2 + Math.exp(-10) + Math.exp(-100);
+            assertEquals(1 / sum, a[0], 1e-7);
+            assertEquals(Math.exp(-10) / sum, a[1], 1e-10);
+            assertEquals(0f, a[2]);
+            assertEquals(0f, a[3]);
+            assertTrue(Math.exp(-100) / sum > Float.MIN_VALUE, "the unflushed weight would be a subnormal float");
+        }
+    }
+
     private static NDList attend(NDManager manager, NDArray f, NDArray mask) {
         return new ContextualAttention().forward(new ParameterStore(manager, false), new NDList(f, mask), false);
     }

@@ -72,6 +72,48 @@ class DeepFillGeneratorTest {
     }
 
     @Test
+    void flopsAreCountedFromTheLayerTable() {
+        DeepFillGenerator generator = new DeepFillGenerator(32);
+        // conv1: 5 -> 32 channels, 5x5 kernel, every pixel of a 512x512 input
+        assertEquals(2L * 512 * 512 * 32 * 5 * 25,
+                GenConv.of("conv1", 5, 32).kernel(5).build().flops(new Shape(1, 5, 512, 512)));
+        NetworkFlops at512 = generator.flops(512, 512);
+        // the count, by hand from the layer table: 179.5 GFLOP of convolutions
+        assertEquals(179_482_656_768L, at512.convolutions());
+        // attention on 128x128 features of 128 channels: 64 x 64 = 4096 positions against 4096 patches
+        assertEquals(2L * 4096 * 4096 * 128 * 9, at512.attentionMatching());
+        assertEquals(2L * 4096 * 4096 * 128 * 16, at512.reconstruction());
+        // convolutions grow with the pixels, the attention with their square
+        NetworkFlops at256 = generator.flops(256, 256);
+        assertEquals(at512.convolutions(), 4 * at256.convolutions());
+        assertEquals(at512.attentionMatching(), 16 * at256.attentionMatching());
+        assertEquals(at512.reconstruction(), 16 * at256.reconstruction());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void aRecordedForwardPassTimesEveryLayerGroup(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            DeepFillGenerator generator = new DeepFillGenerator(4);
+            Shape xShape = new Shape(1, 3, 32, 32);
+            Shape maskShape = new Shape(1, 1, 32, 32);
+            generator.initialize(manager, DataType.FLOAT32, xShape, maskShape);
+            NDArray x = manager.randomUniform(-1, 1, xShape);
+            NDArray mask = manager.zeros(maskShape);
+            mask.set(new ai.djl.ndarray.index.NDIndex(":, :, 8:16, 8:16"), 1f);
+
+            long[] recorded = LayerProfile.record(
+                    () -> generator.forward(new ParameterStore(manager, false), new NDList(x, mask), false));
+            long[] idle = LayerProfile.record(() -> { });
+
+            for (LayerProfile.Group group : LayerProfile.Group.values()) {
+                assertTrue(recorded[group.ordinal()] > 0, group.label());
+                assertEquals(0, idle[group.ordinal()], group.label());
+            }
+        }
+    }
+
+    @Test
     void refusesBadInputShapes() {
         try (NDManager manager = TestSupport.manager("PyTorch")) {
             DeepFillGenerator generator = new DeepFillGenerator(2);

@@ -1,0 +1,109 @@
+package io.inpaint.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.inpaint.cli.CommandLine.ProfileCommand;
+import io.inpaint.engine.DeepFillModel;
+import io.inpaint.engine.nn.DeepFillGenerator;
+import io.inpaint.engine.nn.LayerProfile;
+import io.inpaint.engine.nn.LayerProfile.Group;
+import io.inpaint.engine.nn.NetworkFlops;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code inpaint profile}: where the forward pass spends its time, by layer group ({@link LayerProfile}), at the
+ * network sizes of the speed issue, with each matrix-product group set against the engine's floor measured in the
+ * same run. The network alone, on a centred square hole, no picture handling.
+ */
+final class Profile {
+    /** The network sizes profiled: a small crop and the largest the product runs (max side 512). */
+    static final int[] SIDES = {256, 512};
+
+    private Profile() {
+    }
+
+    static void run(ProfileCommand command, PrintStream out) {
+        for (String engine : command.engines()) {
+            double rate = MatmulRate.gflops(engine);
+            try (DeepFillModel model = DeepFillModel.load(command.model(), engine, null)) {
+                DeepFillGenerator generator = new DeepFillGenerator(model.descriptor().cnum());
+                for (int side : SIDES) {
+                    String loadBefore = BenchRunner.loadAverage();
+                    double[][] runs = new double[command.runs()][];
+                    for (int i = -command.warmup(); i < command.runs(); i++) {
+                        double[] run = forward(model, side);
+                        if (i >= 0) {
+                            runs[i] = run;
+                        }
+                    }
+                    out.print(table(engine, side, rate, generator.flops(side, side), runs, command.warmup(),
+                            loadBefore + " -> " + BenchRunner.loadAverage()));
+                }
+            }
+        }
+    }
+
+    /** One forward pass: milliseconds of each group by ordinal, then of the rest, then of the whole pass. */
+    private static double[] forward(DeepFillModel model, int side) {
+        try (NDManager manager = model.newManager()) {
+            NDArray x = manager.randomUniform(-1, 1, new Shape(1, 3, side, side));
+            NDArray mask = manager.zeros(new Shape(1, 1, side, side));
+            mask.set(new NDIndex("..., {}:{}, {}:{}", side * 3 / 8, side * 5 / 8, side * 3 / 8,
+                    side * 5 / 8), 1f);
+            long[] whole = new long[1];
+            long[] groups = LayerProfile.record(() -> {
+                long start = System.nanoTime();
+                model.forward(x, mask).close();
+                whole[0] = System.nanoTime() - start;
+            });
+            double[] ms = new double[groups.length + 2];
+            for (int g = 0; g < groups.length; g++) {
+                ms[g] = groups[g] / 1e6;
+            }
+            ms[groups.length] = (whole[0] - Arrays.stream(groups).sum()) / 1e6;
+            ms[groups.length + 1] = whole[0] / 1e6;
+            return ms;
+        }
+    }
+
+    private static String table(String engine, int side, double rate, NetworkFlops flops, double[][] runs,
+            int warmup, String load) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("profile: %s, network at %dx%d, median of %d forward passes after %d warm-up;"
+                + " matrix product %.1f GFLOP/s; load average %s%n", engine, side, side, runs.length, warmup, rate,
+                load));
+        String format = "  %-20s %10s %7s %7s %10s %8s%n";
+        s.append(String.format(format, "group", "median ms", "share", "GFLOP", "floor ms", "x floor"));
+        Group[] groups = Group.values();
+        double whole = median(runs, groups.length + 1);
+        for (int g = 0; g <= groups.length + 1; g++) {
+            String label = g < groups.length ? groups[g].label() : g == groups.length ? "other" : "forward pass";
+            long work = g == groups.length + 1 ? flops.total() : g < groups.length ? flops(groups[g], flops) : 0;
+            double ms = median(runs, g);
+            double floor = work / rate / 1e6;
+            s.append(String.format(format, label, String.format("%.0f", ms),
+                    String.format("%.0f %%", 100 * ms / whole), work == 0 ? "" : String.format("%.1f", work / 1e9),
+                    work == 0 ? "" : String.format("%.0f", floor), work == 0 ? "" : String.format("%.2f", ms / floor)));
+        }
+        return s.toString();
+    }
+
+    /** A group's matrix-product work; the fuse and the softmax have none to speak of (elementwise). */
+    private static long flops(Group group, NetworkFlops flops) {
+        return switch (group) {
+            case CONVOLUTIONS -> flops.convolutions();
+            case ATTENTION_MATCHING -> flops.attentionMatching();
+            case RECONSTRUCTION -> flops.reconstruction();
+            case FUSE, SOFTMAX -> 0;
+        };
+    }
+
+    private static double median(double[][] runs, int column) {
+        double[] values = Arrays.stream(runs).mapToDouble(r -> r[column]).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+}
