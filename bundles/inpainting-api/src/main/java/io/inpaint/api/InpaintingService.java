@@ -44,6 +44,16 @@ public interface InpaintingService {
      */
     ImageInfo check(byte[] data, String what) throws InvalidRequestException;
 
+    /**
+     * Whether a request offered now would be taken, from the service's state alone: callers ask it before they read
+     * an upload, so that an overloaded service answers at once; {@link #inpaint} asks it too.
+     *
+     * @throws ServiceBusyException the queue is full, or the work ahead of a new request would outlast the request
+     *     timeout
+     * @throws ModelUnavailableException no model is loaded
+     */
+    void admit() throws InpaintingException;
+
     /** The model, the queue and counters since the service started; cheap, never blocks on the model. */
     ServiceStatus status();
 }

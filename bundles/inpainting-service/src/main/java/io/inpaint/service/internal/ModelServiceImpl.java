@@ -175,13 +175,7 @@ public class ModelServiceImpl implements InpaintingService {
         InpaintingOptions opts = options == null ? InpaintingOptions.defaults() : options;
         Config cfg = config;
         try {
-            if (model.get() == null) {
-                throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
-            }
-            ServiceBusyException busy = queue.refusal(cfg.request_timeout_ms());
-            if (busy != null) {
-                throw busy;
-            }
+            refuseIfUnable(cfg);
             ImageCheck check = imageCheck;
             ImageCodec.Decoded picture = ImageCodec.decode(image, "image", check);
             ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
@@ -221,6 +215,27 @@ public class ModelServiceImpl implements InpaintingService {
             failed.incrementAndGet();
             LOG.error("Inpainting failed", e);
             throw new InpaintingException("inpainting failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void admit() throws InpaintingException {
+        try {
+            refuseIfUnable(config);
+        } catch (ServiceBusyException e) {
+            rejectedBusy.incrementAndGet();
+            LOG.debug("Inpainting request refused: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    private void refuseIfUnable(Config cfg) throws InpaintingException {
+        if (model.get() == null) {
+            throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
+        }
+        ServiceBusyException busy = queue.refusal(cfg.request_timeout_ms());
+        if (busy != null) {
+            throw busy;
         }
     }
 

@@ -38,6 +38,7 @@ import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InputTooLargeException;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ServiceStatus;
+import io.inpaint.api.ModelUnavailableException;
 
 import org.apache.sling.testing.mock.osgi.MockOsgi;
 import org.apache.sling.testing.mock.osgi.junit5.OsgiContext;
@@ -94,6 +95,7 @@ class ModelServiceImplTest {
         assertEquals(1, status.getCompleted());
         assertEquals(0, status.getFailed());
         assertEquals(8, status.getQueueCapacity());
+        service.admit(); // an idle service with its model takes work
     }
 
     @Test
@@ -172,6 +174,16 @@ class ModelServiceImplTest {
         assertEquals(0, status.getFailed() + status.getRejectedBusy() + status.getTimedOut());
         assertEquals(ServiceStatus.State.READY, status.getState());
         assertTrue(status.getMeanInferenceMillis() > 0);
+    }
+
+    @Test
+    void withoutAModelRequestsAreRefusedBeforeAnythingIsRead() throws Exception {
+        ModelServiceImpl service = activate("model.path", tmp.resolve("missing.json").toString());
+        assertEquals(ServiceStatus.State.UNAVAILABLE, service.status().getState());
+        ModelUnavailableException refused = assertThrows(ModelUnavailableException.class, service::admit);
+        assertTrue(refused.getMessage().contains("missing.json"), refused.getMessage());
+        assertThrows(ModelUnavailableException.class, () -> service.inpaint(new byte[0], new byte[0], null),
+                "refused before the (empty) pictures are looked at");
     }
 
     @Test

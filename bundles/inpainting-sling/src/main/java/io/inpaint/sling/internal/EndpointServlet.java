@@ -74,6 +74,8 @@ public class EndpointServlet extends SlingAllMethodsServlet {
         try {
             reader.requireUser(request);
             reader.checkContentLength(request);
+            // busy or without a model: answered before the upload is read
+            service.admit();
             InpaintingOptions options = RequestReader.options(request);
             byte[] image = reader.upload(request, "image");
             byte[] mask = reader.upload(request, "mask");

@@ -342,6 +342,11 @@ class IngestJobExecutorTest {
         }
 
         @Override
+        public void admit() {
+            // the executor does not ask: inpaint refuses the same way
+        }
+
+        @Override
         public ServiceStatus status() {
             throw new UnsupportedOperationException();
         }
