@@ -265,7 +265,8 @@ public final class LoadBenchmark {
         row("200 OK", Integer.toString(ok.size()));
         row("503 busy, with Retry-After", busy.size() + " (" + busyWithRetryAfter + " with the header"
                 + (busy.isEmpty() ? "" : ", " + retryAfter.getMin() + "-" + retryAfter.getMax() + " s") + ")");
-        row("503 latency median / max", busy.isEmpty() ? "-" : pct(busy, 50) + " / " + max(busy) + " ms");
+        row("503 latency median / p99 / max", busy.isEmpty() ? "-"
+                : pct(busy, 50) + " / " + pct(busy, 99) + " / " + max(busy) + " ms");
         row("other statuses / client failures", otherCount + (others.isEmpty() ? "" : " " + others));
         row("successful inpaints per second", String.format(Locale.ROOT, "%.3f (%d in %.1f s, last answer included)",
                 ok.size() / elapsed, ok.size(), elapsed));
