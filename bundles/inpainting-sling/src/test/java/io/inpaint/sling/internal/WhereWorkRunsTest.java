@@ -17,6 +17,8 @@ import org.apache.sling.event.jobs.Job;
 import org.apache.sling.event.jobs.JobManager;
 import org.junit.jupiter.api.Test;
 
+import io.inpaint.api.ingest.IngestJob;
+
 /** The status and the job report name the instances: this one, its topology, and the one each job is assigned to. */
 class WhereWorkRunsTest {
 
@@ -28,7 +30,8 @@ class WhereWorkRunsTest {
         String json = Instances.describe(new Json().put("state", "READY"), discovery).toString();
 
         assertEquals("{\"state\":\"READY\",\"instance\":\"b-second\","
-                + "\"topology\":[\"a-first\",\"b-second\",\"c-third\"],\"topologyCurrent\":false}", json);
+                + "\"topology\":[\"a-first\",\"b-second\",\"c-third\"],\"ingesting\":[\"a-first\",\"c-third\"],"
+                + "\"topologyCurrent\":false}", json);
     }
 
     @Test
@@ -83,8 +86,13 @@ class WhereWorkRunsTest {
         });
     }
 
+    /** An instance; "a-first" and "c-third" have announced the ingestion job's executor, "b-second" not yet. */
     private static InstanceDescription instance(String slingId) {
-        return fake(InstanceDescription.class, (method, args) -> "getSlingId".equals(method) ? slingId : null);
+        String topics = slingId.equals("b-second") ? "org/apache/sling/event/other"
+                : "org/apache/sling/event/other," + IngestJob.TOPIC;
+        return fake(InstanceDescription.class, (method, args) -> "getSlingId".equals(method) ? slingId
+                : "getProperty".equals(method) && "org.apache.sling.event.jobs.consumer.topics".equals(args[0])
+                        ? topics : null);
     }
 
     private interface Answer {
