@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Batch mode end to end, in this JVM, on the shipped model, with picture files written to a temporary folder. */
 class BatchTest {
-    private static final Path MODEL = Path.of("../../models/deepfill-v1/model.json").toAbsolutePath().normalize();
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    private final Cli cli = new Cli();
 
     private static Path photo(Path file, int width, int height, long seed) throws IOException {
         ImageIO.write(SyntheticPhoto.create(width, height, seed), CommandLine.extension(file), file.toFile());
@@ -67,10 +58,10 @@ class BatchTest {
         photo(images.resolve("d-no-mask.png"), 64, 48, 3);
         Files.writeString(images.resolve("notes.txt"), "not a picture, not in the batch");
 
-        int code = run("--images", images.toString(), "--masks", masks.toString(), "--out", results.toString(),
-                "--model", MODEL.toString());
+        int code = cli.run("--images", images.toString(), "--masks", masks.toString(), "--out", results.toString(),
+                "--model", Cli.MODEL.toString());
 
-        String progress = err.toString(StandardCharsets.UTF_8);
+        String progress = cli.err();
         assertEquals(1, code, progress);
         assertEquals(List.of("b-good.png", "c-good.jpg"), names(results));
         BufferedImage written = ImageIO.read(results.resolve("b-good.png").toFile());
@@ -83,7 +74,7 @@ class BatchTest {
         assertTrue(progress.contains("[3/4] c-good.jpg: done in "), progress);
         assertTrue(progress.contains("[4/4] d-no-mask.png: FAILED: no mask with the base name d-no-mask (.png, .jpg or .bmp) in "
                 + masks), progress);
-        String summary = out.toString(StandardCharsets.UTF_8);
+        String summary = cli.out();
         assertTrue(summary.matches("(?s)batch: 2 of 4 pictures done, 2 failed \\(a-corrupt.png, d-no-mask.png\\); "
                 + "\\d+\\.\\d\\d s a picture done \\(\\d+\\.\\d\\d s in the network\\).*"), summary);
     }
@@ -99,13 +90,13 @@ class BatchTest {
                 "pictures/one.png\tpictures/one-mask.png", "", pictures.resolve("two.jpg") + "\tpictures/two-mask.bmp"));
         Path results = dir.resolve("results");
 
-        int code = run("--pairs", list.toString(), "--out", results.toString(), "--model", MODEL.toString(),
+        int code = cli.run("--pairs", list.toString(), "--out", results.toString(), "--model", Cli.MODEL.toString(),
                 "--engine", "pytorch");
 
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, code, cli.err());
         assertEquals(List.of("one.png", "two.jpg"), names(results));
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("batch: 2 of 2 pictures done, 0 failed; "),
-                out.toString(StandardCharsets.UTF_8));
+        assertTrue(cli.out().startsWith("batch: 2 of 2 pictures done, 0 failed; "),
+                cli.out());
     }
 
     @Test
@@ -118,9 +109,9 @@ class BatchTest {
                 "one.png\tmask.png", "other/one.png\tmask.png", "missing.png\tmask.png"));
         Path results = dir.resolve("results");
 
-        int code = run("--pairs", list.toString(), "--out", results.toString(), "--model", MODEL.toString());
+        int code = cli.run("--pairs", list.toString(), "--out", results.toString(), "--model", Cli.MODEL.toString());
 
-        String progress = err.toString(StandardCharsets.UTF_8);
+        String progress = cli.err();
         assertEquals(1, code, progress);
         assertEquals(List.of("one.png"), names(results));
         assertTrue(progress.contains("[1/4] line 1 of pairs.txt: FAILED: wants IMAGE<tab>MASK, got one.png mask.png"),
@@ -130,7 +121,7 @@ class BatchTest {
                 + " would overwrite that of line 2"), progress);
         assertTrue(progress.contains("[4/4] missing.png: FAILED: cannot read image " + dir.resolve("missing.png")
                 + ": no such file"), progress);
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("batch: 1 of 4 pictures done, 3 failed "),
-                out.toString(StandardCharsets.UTF_8));
+        assertTrue(cli.out().startsWith("batch: 1 of 4 pictures done, 3 failed "),
+                cli.out());
     }
 }

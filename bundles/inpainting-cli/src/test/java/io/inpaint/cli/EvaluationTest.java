@@ -7,10 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,16 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code inpaint evaluate} end to end, in this JVM, on the shipped model. */
 class EvaluationTest {
-    private static final Path MODEL = Path.of("../../models/deepfill-v1/model.json").toAbsolutePath().normalize();
     private static final List<String> METHODS = List.of("model", "telea", "navier-stokes", "mean-colour");
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    private final Cli cli = new Cli();
 
     @Test
     void writesTheReportTheContactSheetAndTheTable(@TempDir Path dir) throws IOException {
@@ -40,11 +30,11 @@ class EvaluationTest {
         Files.writeString(images.resolve("notes.txt"), "not a picture");
         Path report = dir.resolve("report");
 
-        int code = run("evaluate", "--images", images.toString(), "--masks", "strokes", "--seed", "4", "--out",
-                report.toString(), "--model", MODEL.toString(), "--limit", "2");
+        int code = cli.run("evaluate", "--images", images.toString(), "--masks", "strokes", "--seed", "4", "--out",
+                report.toString(), "--model", Cli.MODEL.toString(), "--limit", "2");
 
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        String table = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, cli.err());
+        String table = cli.out();
         assertTrue(table.contains("Means over 2 pictures."), table);
         assertTrue(table.contains("Telea r=5") && table.contains("hole l1 %") && table.contains("model / Telea"),
                 table);
@@ -74,10 +64,10 @@ class EvaluationTest {
         ImageIO.write(SyntheticPhoto.create(300, 560, 2), "png", images.resolve("tall.png").toFile());
         Path report = dir.resolve("report");
 
-        int code = run("evaluate", "--images", images.toString(), "--masks", "blobs", "--seed", "2", "--out",
-                report.toString(), "--model", MODEL.toString(), "--size", "full");
+        int code = cli.run("evaluate", "--images", images.toString(), "--masks", "blobs", "--seed", "2", "--out",
+                report.toString(), "--model", Cli.MODEL.toString(), "--size", "full");
 
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, code, cli.err());
         JsonObject json = JsonParser.parseString(Files.readString(report.resolve("report.json"))).getAsJsonObject();
         assertEquals("full", json.getAsJsonObject("config").get("size").getAsString());
         JsonObject tall = json.getAsJsonArray("images").get(0).getAsJsonObject();
@@ -92,21 +82,21 @@ class EvaluationTest {
 
     @Test
     void aFolderWithoutPicturesExitsWithOne(@TempDir Path dir) {
-        int code = run("evaluate", "--images", dir.toString(), "--masks", "center", "--seed", "1", "--out",
-                dir.resolve("r").toString(), "--model", MODEL.toString());
+        int code = cli.run("evaluate", "--images", dir.toString(), "--masks", "center", "--seed", "1", "--out",
+                dir.resolve("r").toString(), "--model", Cli.MODEL.toString());
         assertEquals(1, code);
         assertEquals("inpaint: there are no .jpg or .png pictures in " + dir,
-                err.toString(StandardCharsets.UTF_8).trim());
+                cli.err().trim());
     }
 
     @Test
     void aPictureTooSmallExitsWithOneAndNamesIt(@TempDir Path dir) throws IOException {
         Path small = dir.resolve("small.png");
         ImageIO.write(SyntheticPhoto.create(300, 200, 1), "png", small.toFile());
-        int code = run("evaluate", "--images", dir.toString(), "--masks", "center", "--seed", "1", "--out",
-                dir.resolve("r").toString(), "--model", MODEL.toString());
+        int code = cli.run("evaluate", "--images", dir.toString(), "--masks", "center", "--seed", "1", "--out",
+                dir.resolve("r").toString(), "--model", Cli.MODEL.toString());
         assertEquals(1, code);
         assertEquals("inpaint: " + small + ": the picture is 300x200; it needs at least 256 pixels on each side",
-                err.toString(StandardCharsets.UTF_8).trim());
+                cli.err().trim());
     }
 }

@@ -20,7 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PackagedJarIT {
     private static final Path JAR = Path.of("target/inpainting-cli.jar").toAbsolutePath();
-    private static final Path MODEL = Path.of("../../models/deepfill-v1/model.json").toAbsolutePath().normalize();
 
     @ParameterizedTest
     @ValueSource(strings = {"mxnet", "pytorch"})
@@ -42,7 +41,7 @@ class PackagedJarIT {
         String cache = System.getProperty("inpaint.djlCache");
         ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-jar", JAR.toString(), "--image", photo.toString(), "--mask",
-                maskFile.toString(), "--out", result.toString(), "--engine", engine, "--model", MODEL.toString()));
+                maskFile.toString(), "--out", result.toString(), "--engine", engine, "--model", Cli.MODEL.toString()));
         Map<String, String> env = pb.environment();
         env.put("DJL_OFFLINE", "true");
         env.put("DJL_CACHE_DIR", cache);
