@@ -195,6 +195,8 @@ final class InferenceQueue {
     }
 
     private void work() {
+        // before the engine starts its threads from here: they take this thread's priority
+        WorkerPriority.lower();
         while (open || !queue.isEmpty()) {
             Job<?> job;
             try {
@@ -208,9 +210,8 @@ final class InferenceQueue {
             } else if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
                 inFlight.incrementAndGet();
                 long start = System.nanoTime();
-                try {
-                    job.execute();
-                } finally {
+                // counted before the caller is answered: a status asked after the answer includes this run
+                job.execute(() -> {
                     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     // written by this thread only; a quarter weight for the newest run
                     recentRunMillis = recentRunMillis == 0 ? millis : (3 * recentRunMillis + millis) / 4;
@@ -218,7 +219,7 @@ final class InferenceQueue {
                     totalRunMillis += millis;
                     runs++;
                     inFlight.decrementAndGet();
-                }
+                });
             }
         }
     }
@@ -253,7 +254,7 @@ final class InferenceQueue {
     }
 
     private static void runHousekeeping(Job<?> job) {
-        job.execute();
+        job.execute(() -> { });
         job.result.whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.warn("Inference queue housekeeping failed", failure);
@@ -345,12 +346,18 @@ final class InferenceQueue {
             this.housekeeping = housekeeping;
         }
 
-        void execute() {
+        /** Runs the work, then {@code beforeAnswer}, then answers the caller. */
+        void execute(Runnable beforeAnswer) {
+            T value;
             try {
-                result.complete(work.call());
+                value = work.call();
             } catch (Exception | Error e) {
+                beforeAnswer.run();
                 result.completeExceptionally(e);
+                return;
             }
+            beforeAnswer.run();
+            result.complete(value);
         }
     }
 }

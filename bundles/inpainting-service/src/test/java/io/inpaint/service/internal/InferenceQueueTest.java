@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,6 +76,16 @@ class InferenceQueueTest {
         assertTrue(queue.lastRunMillis() >= 160, "last " + queue.lastRunMillis());
         assertTrue(queue.meanRunMillis() >= 100 && queue.meanRunMillis() < queue.lastRunMillis(),
                 "mean " + queue.meanRunMillis());
+    }
+
+    @Test
+    void theWorkerYieldsTheCpuToOtherThreads() throws Exception {
+        assumeTrue("Linux".equals(System.getProperty("os.name")), "nice values are per thread on Linux only");
+        queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
+        // field 19 of a thread's stat, counted after the command name in parentheses (which may hold spaces)
+        String stat = run(() -> Files.readString(Path.of("/proc/thread-self/stat")), 60_000);
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertEquals(WorkerPriority.NICE, Integer.parseInt(fields[16]));
     }
 
     @Test
