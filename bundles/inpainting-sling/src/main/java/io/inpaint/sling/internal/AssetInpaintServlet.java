@@ -90,9 +90,8 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
             if (asset == null) {
                 throw new HttpError(404, "no image asset or file at " + request.getResource().getPath());
             }
-            // busy or without a model: answered before the upload is read (reading a parameter reads it all);
-            // the place is held while it is read
-            try (Admission admission = service.admit()) {
+            // busy or without a model: answered before the upload was read (AdmissionGate)
+            try (Admission admission = AdmissionGate.admission(request, service)) {
                 boolean store = RequestReader.flag(request, "store");
                 // a write from a browser must prove that the editor, a page of this instance, sent it: the Origin the
                 // browser sets on the editor's fetch; scripts send none and keep working

@@ -75,8 +75,8 @@ public class EndpointServlet extends SlingAllMethodsServlet {
         try {
             reader.requireUser(request);
             reader.checkContentLength(request);
-            // busy or without a model: answered before the upload is read; the place is held while it is read
-            try (Admission admission = service.admit()) {
+            // busy or without a model: answered before the upload was read (AdmissionGate)
+            try (Admission admission = AdmissionGate.admission(request, service)) {
                 InpaintingOptions options = RequestReader.options(request);
                 byte[] image = reader.upload(request, "image");
                 byte[] mask = reader.upload(request, "mask");
