@@ -16,7 +16,7 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface InpaintingService {
 
     /**
-     * Inpaints a picture.
+     * Inpaints a picture: {@link #admit()}, then {@link Admission#inpaint} in that place.
      *
      * @param image the encoded picture, one {@link #check} accepts
      * @param mask  an encoded picture of the same size upright; {@link InpaintingOptions#getMaskMode()} says what
@@ -45,14 +45,16 @@ public interface InpaintingService {
     ImageInfo check(byte[] data, String what) throws InvalidRequestException;
 
     /**
-     * Whether a request offered now would be taken, from the service's state alone: callers ask it before they read
-     * an upload, so that an overloaded service answers at once; {@link #inpaint} asks it too.
+     * Takes a place in the queue for a request, from the service's state alone: callers ask before they read an
+     * upload, so that an overloaded service answers at once and requests arriving together are refused before any
+     * of them is read.
      *
-     * @throws ServiceBusyException the queue is full, or the work ahead of a new request would outlast the request
-     *     timeout
+     * @return the place, to inpaint in or to give back (close)
+     * @throws ServiceBusyException the queue, places held included, is full, or the work ahead of a new request would
+     *     outlast the request timeout
      * @throws ModelUnavailableException no model is loaded
      */
-    void admit() throws InpaintingException;
+    Admission admit() throws InpaintingException;
 
     /** The model, the queue and counters since the service started; cheap, never blocks on the model. */
     ServiceStatus status();

@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.LongSummaryStatistics;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.imageio.ImageIO;
 
@@ -54,8 +57,16 @@ public final class LoadBenchmark {
     private static final String BOUNDARY = "----inpaint-load-benchmark";
     private static final long MIB = 1024 * 1024;
 
-    /** One answered (or failed) request; status -1 is a client-side failure (timeout, connection). */
-    record Sample(int status, long millis, long retryAfterSeconds, String failure) {
+    /** A 503 slower than this is listed with its start: the busy answer should be quicker than that. */
+    private static final long SLOW_BUSY_MILLIS = 50;
+
+    /**
+     * One answered (or failed) request; status -1 is a client-side failure (timeout, connection). {@code startMillis}:
+     * when it was sent, from the start of the run; {@code headersMillis}: when the answer's headers had arrived
+     * (-1 without an answer), so that a slow answer can be told from a slow read of its body.
+     */
+    record Sample(int status, long startMillis, long millis, long headersMillis, long retryAfterSeconds,
+            String failure) {
     }
 
     private final String url;
@@ -66,6 +77,8 @@ public final class LoadBenchmark {
     private final long pid;
     private final HttpClient http;
     private final byte[] body;
+    /** Start of the timed run, for the samples' start times. */
+    private volatile long runStart = System.nanoTime();
 
     private LoadBenchmark(String url, String user, int clients, int seconds, int clientTimeoutSeconds, long pid) {
         this.url = url;
@@ -128,6 +141,9 @@ public final class LoadBenchmark {
 
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
+        runStart = start;
+        // the wall clock of the samples' start times, to line them up with the server's logs
+        System.out.printf(Locale.ROOT, "run started %s%n", Instant.now());
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -184,17 +200,23 @@ public final class LoadBenchmark {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         long t0 = System.nanoTime();
+        long startMillis = TimeUnit.NANOSECONDS.toMillis(t0 - runStart);
+        AtomicLong headersAt = new AtomicLong(-1);
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request, info -> {
+                headersAt.set(System.nanoTime());
+                return HttpResponse.BodySubscribers.ofByteArray();
+            });
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             long retryAfter = response.headers().firstValue("Retry-After").filter(v -> v.matches("\\d+"))
                     .map(Long::parseLong).orElse(-1L);
-            return new Sample(response.statusCode(), millis, retryAfter, null);
+            return new Sample(response.statusCode(), startMillis, millis,
+                    TimeUnit.NANOSECONDS.toMillis(headersAt.get() - t0), retryAfter, null);
         } catch (IOException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return new Sample(-1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), -1,
+            return new Sample(-1, startMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), -1, -1,
                     e.getClass().getSimpleName());
         }
     }
@@ -267,6 +289,12 @@ public final class LoadBenchmark {
                 + (busy.isEmpty() ? "" : ", " + retryAfter.getMin() + "-" + retryAfter.getMax() + " s") + ")");
         row("503 latency median / p99 / max", busy.isEmpty() ? "-"
                 : pct(busy, 50) + " / " + pct(busy, 99) + " / " + max(busy) + " ms");
+        List<Sample> slowBusy = samples.stream().filter(s -> s.status() == 503 && s.millis() > SLOW_BUSY_MILLIS)
+                .sorted(Comparator.comparingLong(Sample::startMillis)).toList();
+        row("503 over " + SLOW_BUSY_MILLIS + " ms (at s: headers/total ms)", slowBusy.size() + slowBusy.stream()
+                .map(s -> String.format(Locale.ROOT, "%.1f: %d/%d", s.startMillis() / 1000.0, s.headersMillis(),
+                        s.millis()))
+                .collect(Collectors.joining(", ", slowBusy.isEmpty() ? "" : " (", slowBusy.isEmpty() ? "" : ")")));
         row("other statuses / client failures", otherCount + (others.isEmpty() ? "" : " " + others));
         row("successful inpaints per second", String.format(Locale.ROOT, "%.3f (%d in %.1f s, last answer included)",
                 ok.size() / elapsed, ok.size(), elapsed));

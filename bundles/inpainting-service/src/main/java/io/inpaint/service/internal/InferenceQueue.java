@@ -18,9 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One bounded queue and one worker thread in front of a device. Callers block until their work has run; when the
- * queue is full they are refused at once, and work still waiting at its deadline is dropped without running. The
- * capacity can change at any time: work already queued stays, and new work is taken against the new capacity.
+ * One bounded queue and one worker thread in front of a device. A caller first takes a {@link Place} (refused at once
+ * when the queue is full), then runs its work in it and blocks until the work has run; work still waiting at its
+ * deadline is dropped without running. Places taken count as waiting work, so callers arriving together are refused
+ * before they prepare work that could not be queued. The capacity can change at any time: places and work already
+ * taken stay, and new places are taken against the new capacity.
  */
 final class InferenceQueue {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceQueue.class);
@@ -39,6 +41,8 @@ final class InferenceQueue {
     private volatile boolean open = true;
 
     private final Object offerLock = new Object();
+    /** Places taken and not yet filled with work nor given back; changed under {@link #offerLock}. */
+    private volatile int reserved;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Recent run time, a moving average that follows the machine's load; 0 before the first run. */
     private volatile long recentRunMillis;
@@ -59,17 +63,14 @@ final class InferenceQueue {
     }
 
     /**
-     * Runs {@code work} on the worker thread and waits for it.
+     * Takes a place for work to come.
      *
-     * @param timeoutMillis how long the work may wait in the queue; once it runs, it runs to the end
+     * @param timeoutMillis how long the work may wait in the queue
      * @throws ServiceBusyException refused at once, see {@link #refusal}
-     * @throws RequestTimeoutException the work waited too long and was dropped
-     * @throws ModelUnavailableException the queue was closed, before the work was offered or before it ran
+     * @throws ModelUnavailableException the queue is closed
      */
-    <T> T run(Callable<T> work, long timeoutMillis) throws InpaintingException {
-        Job<T> job = new Job<>(work, false);
-        // with the lock, no work enters once close() has run, so the worker never leaves any behind, and two
-        // callers never both take the last place
+    Place reserve(long timeoutMillis) throws InpaintingException {
+        // with the lock, two callers never both take the last place
         synchronized (offerLock) {
             if (!open) {
                 throw new ModelUnavailableException("the inpainting service is stopping");
@@ -77,6 +78,29 @@ final class InferenceQueue {
             ServiceBusyException busy = refusal(timeoutMillis);
             if (busy != null) {
                 throw busy;
+            }
+            reserved++;
+            return new Place();
+        }
+    }
+
+    /**
+     * Runs {@code work} on the worker thread in the place taken for it, and waits for it.
+     *
+     * @param timeoutMillis how long the work may wait in the queue; once it runs, it runs to the end
+     * @throws IllegalStateException the place was used or given back already
+     * @throws RequestTimeoutException the work waited too long and was dropped
+     * @throws ModelUnavailableException the queue was closed, before the work was offered or before it ran
+     */
+    <T> T run(Place place, Callable<T> work, long timeoutMillis) throws InpaintingException {
+        Job<T> job = new Job<>(work, false);
+        // with the lock, no work enters once close() has run, so the worker never leaves any behind
+        synchronized (offerLock) {
+            if (!place.release()) {
+                throw new IllegalStateException("the place in the inpainting queue was used or given back already");
+            }
+            if (!open) {
+                throw new ModelUnavailableException("the inpainting service is stopping");
             }
             queue.add(job);
         }
@@ -143,13 +167,13 @@ final class InferenceQueue {
      * Why work offered now, allowed to wait {@code timeoutMillis}, would be refused, or null when it would be taken:
      * the queue is full, or the work ahead of it would take longer than that at the recent run time, so that it
      * could only time out after waiting (a quick "busy" rather than a "timed out" a minute later). Asked before
-     * decoding, so that an overloaded service refuses quickly and cheaply.
+     * decoding, so that an overloaded service refuses quickly and cheaply. Places taken count as waiting work.
      */
     ServiceBusyException refusal(long timeoutMillis) {
-        if (length() >= capacity) {
+        if (waiting() >= capacity) {
             return full();
         }
-        long ahead = length() + inFlight.get();
+        long ahead = waiting() + inFlight.get();
         long waitMillis = ahead * recentRunMillis;
         if (waitMillis > timeoutMillis) {
             return new ServiceBusyException("the inpainting queue is busy: the " + ahead + " requests ahead take about "
@@ -167,10 +191,12 @@ final class InferenceQueue {
     /** How long the waiting work will take at the recent run time; at least one second. */
     private long retryAfterSeconds() {
         long mean = recentRunMillis == 0 ? 1000 : recentRunMillis;
-        return Math.max(1, (length() + 1) * mean / 1000);
+        return Math.max(1, (waiting() + 1) * mean / 1000);
     }
 
     private void work() {
+        // before the engine starts its threads from here: they take this thread's priority
+        WorkerPriority.lower();
         while (open || !queue.isEmpty()) {
             Job<?> job;
             try {
@@ -184,9 +210,8 @@ final class InferenceQueue {
             } else if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
                 inFlight.incrementAndGet();
                 long start = System.nanoTime();
-                try {
-                    job.execute();
-                } finally {
+                // counted before the caller is answered: a status asked after the answer includes this run
+                job.execute(() -> {
                     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     // written by this thread only; a quarter weight for the newest run
                     recentRunMillis = recentRunMillis == 0 ? millis : (3 * recentRunMillis + millis) / 4;
@@ -194,7 +219,7 @@ final class InferenceQueue {
                     totalRunMillis += millis;
                     runs++;
                     inFlight.decrementAndGet();
-                }
+                });
             }
         }
     }
@@ -229,7 +254,7 @@ final class InferenceQueue {
     }
 
     private static void runHousekeeping(Job<?> job) {
-        job.execute();
+        job.execute(() -> { });
         job.result.whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.warn("Inference queue housekeeping failed", failure);
@@ -273,12 +298,40 @@ final class InferenceQueue {
         return queue.size() - housekeepingQueued.get();
     }
 
+    /** Requests waiting and places taken for requests to come. */
+    private int waiting() {
+        return length() + reserved;
+    }
+
     int capacity() {
         return capacity;
     }
 
     int inFlight() {
         return inFlight.get();
+    }
+
+    /** A place in the queue: filled by {@link #run}, or given back by {@link #close}. */
+    final class Place implements AutoCloseable {
+        /** Guarded by {@link #offerLock}. */
+        private boolean held = true;
+
+        /** Whether this call gave the place up; under {@link #offerLock}. */
+        private boolean release() {
+            if (!held) {
+                return false;
+            }
+            held = false;
+            reserved--;
+            return true;
+        }
+
+        @Override
+        public void close() {
+            synchronized (offerLock) {
+                release();
+            }
+        }
     }
 
     private static final class Job<T> {
@@ -293,12 +346,18 @@ final class InferenceQueue {
             this.housekeeping = housekeeping;
         }
 
-        void execute() {
+        /** Runs the work, then {@code beforeAnswer}, then answers the caller. */
+        void execute(Runnable beforeAnswer) {
+            T value;
             try {
-                result.complete(work.call());
+                value = work.call();
             } catch (Exception | Error e) {
+                beforeAnswer.run();
                 result.completeExceptionally(e);
+                return;
             }
+            beforeAnswer.run();
+            result.complete(value);
         }
     }
 }

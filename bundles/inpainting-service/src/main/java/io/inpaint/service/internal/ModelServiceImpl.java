@@ -3,9 +3,11 @@ package io.inpaint.service.internal;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.inpaint.api.Admission;
 import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
@@ -34,9 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of the model. A request is decoded, checked and prepared on the caller's thread, its forward passes
- * run on the queue's one worker thread (the model's only user: it runs one forward pass at a time), and the result is
- * composited and encoded on the caller's thread again.
+ * The one owner of the model. A request takes a place in the queue first (an {@link Admission}), is decoded, checked
+ * and prepared on the caller's thread, its forward passes run on the queue's one worker thread (the model's only user:
+ * it runs one forward pass at a time), and the result is composited and encoded on the caller's thread again.
  */
 @Component(service = InpaintingService.class)
 @Designate(ocd = ModelServiceImpl.Config.class)
@@ -171,11 +173,57 @@ public class ModelServiceImpl implements InpaintingService {
 
     @Override
     public InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options) throws InpaintingException {
+        try (Admission admission = admit()) {
+            return admission.inpaint(image, mask, options);
+        }
+    }
+
+    @Override
+    public Admission admit() throws InpaintingException {
+        if (model.get() == null) {
+            throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
+        }
+        try {
+            return new Place(queue.reserve(config.request_timeout_ms()));
+        } catch (ServiceBusyException e) {
+            rejectedBusy.incrementAndGet();
+            LOG.debug("Inpainting request refused: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    /** An admission: a place in {@link #queue}. */
+    private final class Place implements Admission {
+        private final InferenceQueue.Place place;
+        private final AtomicBoolean used = new AtomicBoolean();
+
+        Place(InferenceQueue.Place place) {
+            this.place = place;
+        }
+
+        @Override
+        public InpaintingResult inpaint(byte[] image, byte[] mask, InpaintingOptions options)
+                throws InpaintingException {
+            // before any work: a misused admission is the caller's bug, not a failed request
+            if (used.getAndSet(true)) {
+                throw new IllegalStateException("this admission was used or given back already");
+            }
+            return ModelServiceImpl.this.inpaint(place, image, mask, options);
+        }
+
+        @Override
+        public void close() {
+            used.set(true);
+            place.close();
+        }
+    }
+
+    private InpaintingResult inpaint(InferenceQueue.Place place, byte[] image, byte[] mask, InpaintingOptions options)
+            throws InpaintingException {
         long start = System.nanoTime();
         InpaintingOptions opts = options == null ? InpaintingOptions.defaults() : options;
         Config cfg = config;
         try {
-            refuseIfUnable(cfg);
             ImageCheck check = imageCheck;
             ImageCodec.Decoded picture = ImageCodec.decode(image, "image", check);
             ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
@@ -186,7 +234,7 @@ public class ModelServiceImpl implements InpaintingService {
             } catch (InvalidInputException e) {
                 throw new InvalidRequestException(e.getMessage(), e);
             }
-            Inpainter.Forwarded forwarded = queue.run(() -> currentModel().inpainter().forward(prepared),
+            Inpainter.Forwarded forwarded = queue.run(place, () -> currentModel().inpainter().forward(prepared),
                     cfg.request_timeout_ms());
             InpaintResult filled = Inpainter.composite(prepared, forwarded);
             InpaintingResult result = encode(image, picture, filled, opts, start);
@@ -197,10 +245,6 @@ public class ModelServiceImpl implements InpaintingService {
             return result;
         } catch (InvalidRequestException e) {
             failed.incrementAndGet();
-            LOG.debug("Inpainting request refused: {}", e.getMessage());
-            throw e;
-        } catch (ServiceBusyException e) {
-            rejectedBusy.incrementAndGet();
             LOG.debug("Inpainting request refused: {}", e.getMessage());
             throw e;
         } catch (RequestTimeoutException e) {
@@ -215,27 +259,6 @@ public class ModelServiceImpl implements InpaintingService {
             failed.incrementAndGet();
             LOG.error("Inpainting failed", e);
             throw new InpaintingException("inpainting failed: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void admit() throws InpaintingException {
-        try {
-            refuseIfUnable(config);
-        } catch (ServiceBusyException e) {
-            rejectedBusy.incrementAndGet();
-            LOG.debug("Inpainting request refused: {}", e.getMessage());
-            throw e;
-        }
-    }
-
-    private void refuseIfUnable(Config cfg) throws InpaintingException {
-        if (model.get() == null) {
-            throw new ModelUnavailableException(error == null ? "no model is loaded" : error);
-        }
-        ServiceBusyException busy = queue.refusal(cfg.request_timeout_ms());
-        if (busy != null) {
-            throw busy;
         }
     }
 

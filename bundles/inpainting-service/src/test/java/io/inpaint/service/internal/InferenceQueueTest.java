@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.inpaint.api.InpaintingException;
 import io.inpaint.api.ModelUnavailableException;
 import io.inpaint.api.RequestTimeoutException;
 import io.inpaint.api.ServiceBusyException;
@@ -37,9 +42,16 @@ class InferenceQueueTest {
         callers.shutdownNow();
     }
 
+    /** Takes a place and runs the work in it, as the service does. */
+    private <T> T run(Callable<T> work, long timeoutMillis) throws InpaintingException {
+        try (InferenceQueue.Place place = queue.reserve(timeoutMillis)) {
+            return queue.run(place, work, timeoutMillis);
+        }
+    }
+
     /** Occupies the worker until {@link #release} opens. */
     private Future<String> blockWorker(long timeoutMillis) throws InterruptedException {
-        Future<String> running = callers.submit(() -> queue.run(() -> {
+        Future<String> running = callers.submit(() -> run(() -> {
             started.countDown();
             release.await();
             return "first";
@@ -53,11 +65,11 @@ class InferenceQueueTest {
         queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
         assertEquals(0, queue.lastRunMillis());
         assertEquals(0, queue.meanRunMillis());
-        queue.run(() -> {
+        run(() -> {
             Thread.sleep(40);
             return null;
         }, 60_000);
-        queue.run(() -> {
+        run(() -> {
             Thread.sleep(160);
             return null;
         }, 60_000);
@@ -67,16 +79,26 @@ class InferenceQueueTest {
     }
 
     @Test
+    void theWorkerYieldsTheCpuToOtherThreads() throws Exception {
+        assumeTrue("Linux".equals(System.getProperty("os.name")), "nice values are per thread on Linux only");
+        queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
+        // field 19 of a thread's stat, counted after the command name in parentheses (which may hold spaces)
+        String stat = run(() -> Files.readString(Path.of("/proc/thread-self/stat")), 60_000);
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertEquals(WorkerPriority.NICE, Integer.parseInt(fields[16]));
+    }
+
+    @Test
     void fullQueueIsRefusedAtOnce() throws Exception {
         queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
         Future<String> first = blockWorker(60_000);
-        Future<String> waiting = callers.submit(() -> queue.run(() -> "second", 60_000));
+        Future<String> waiting = callers.submit(() -> run(() -> "second", 60_000));
         while (queue.length() < 1) {
             Thread.sleep(5);
         }
         assertTrue(queue.refusal(60_000) != null);
         long start = System.nanoTime();
-        ServiceBusyException busy = assertThrows(ServiceBusyException.class, () -> queue.run(() -> "third", 60_000));
+        ServiceBusyException busy = assertThrows(ServiceBusyException.class, () -> run(() -> "third", 60_000));
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 500, "busy must be immediate");
         assertTrue(busy.getRetryAfterSeconds() >= 1);
         assertEquals(1, queue.inFlight());
@@ -86,17 +108,39 @@ class InferenceQueueTest {
     }
 
     @Test
+    void placesTakenCountAsWaitingUntilGivenBack() throws Exception {
+        queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
+        Future<String> first = blockWorker(60_000);
+        InferenceQueue.Place place = queue.reserve(60_000);
+        assertEquals(0, queue.length(), "a place is not work yet");
+        assertThrows(ServiceBusyException.class, () -> queue.reserve(60_000), "the one place is taken");
+        place.close();
+        place.close(); // a second time gives back nothing more
+        InferenceQueue.Place again = queue.reserve(60_000);
+        assertThrows(IllegalStateException.class, () -> queue.run(place, () -> "given back", 60_000));
+        Future<String> waiting = callers.submit(() -> queue.run(again, () -> "second", 60_000));
+        while (queue.length() < 1) {
+            Thread.sleep(5);
+        }
+        again.close(); // filled: the place now is the queued work's
+        assertThrows(ServiceBusyException.class, () -> queue.reserve(60_000), "the work holds the place");
+        release.countDown();
+        assertEquals("first", first.get(5, TimeUnit.SECONDS));
+        assertEquals("second", waiting.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void workThatCouldOnlyTimeOutIsRefusedAtOnce() throws Exception {
         queue = new InferenceQueue(8, "test-worker", getClass().getClassLoader());
         // a run of 300 ms sets the recent run time; then one more runs
-        assertEquals("slow", queue.run(() -> {
+        assertEquals("slow", run(() -> {
             Thread.sleep(300);
             return "slow";
         }, 60_000));
         Future<String> first = blockWorker(60_000);
         assertEquals(null, queue.refusal(60_000), "a minute is long enough for the one ahead");
         long start = System.nanoTime();
-        ServiceBusyException busy = assertThrows(ServiceBusyException.class, () -> queue.run(() -> "late", 100));
+        ServiceBusyException busy = assertThrows(ServiceBusyException.class, () -> run(() -> "late", 100));
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 500, "busy must be immediate");
         assertTrue(busy.getMessage().contains("longer than"), busy.getMessage());
         assertTrue(busy.getRetryAfterSeconds() >= 1);
@@ -111,7 +155,7 @@ class InferenceQueueTest {
         Future<String> first = blockWorker(60_000);
         AtomicBoolean ran = new AtomicBoolean();
         long start = System.nanoTime();
-        assertThrows(RequestTimeoutException.class, () -> queue.run(() -> {
+        assertThrows(RequestTimeoutException.class, () -> run(() -> {
             ran.set(true);
             return "late";
         }, 200));
@@ -120,7 +164,7 @@ class InferenceQueueTest {
         assertEquals(0, queue.length(), "the dropped work leaves the queue");
         release.countDown();
         assertEquals("first", first.get(5, TimeUnit.SECONDS));
-        assertEquals("next", queue.run(() -> "next", 5_000));
+        assertEquals("next", run(() -> "next", 5_000));
         assertFalse(ran.get());
     }
 
@@ -137,19 +181,19 @@ class InferenceQueueTest {
     void smallerCapacityRunsWhatItHoldsButTakesNoMore() throws Exception {
         queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
         Future<String> first = blockWorker(60_000);
-        Future<String> waiting = callers.submit(() -> queue.run(() -> "queued", 60_000));
+        Future<String> waiting = callers.submit(() -> run(() -> "queued", 60_000));
         while (queue.length() < 1) {
             Thread.sleep(5);
         }
         queue.capacity(1);
         assertEquals(1, queue.capacity());
-        assertThrows(ServiceBusyException.class, () -> queue.run(() -> "new", 60_000));
+        assertThrows(ServiceBusyException.class, () -> run(() -> "new", 60_000));
         release.countDown();
         assertEquals("first", first.get(5, TimeUnit.SECONDS));
         assertEquals("queued", waiting.get(5, TimeUnit.SECONDS));
         // a larger one takes more at once
         queue.capacity(3);
-        assertEquals("next", queue.run(() -> "next", 5_000));
+        assertEquals("next", run(() -> "next", 5_000));
     }
 
     @Test
@@ -157,7 +201,7 @@ class InferenceQueueTest {
         queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
         queue.close(5_000);
         ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
-                () -> queue.run(() -> "new", 60_000));
+                () -> run(() -> "new", 60_000));
         assertEquals("the inpainting service is stopping", e.getMessage());
     }
 
@@ -166,7 +210,7 @@ class InferenceQueueTest {
         queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
         Future<String> first = blockWorker(60_000);
         List<String> order = new CopyOnWriteArrayList<>();
-        Future<String> waiting = callers.submit(() -> queue.run(() -> {
+        Future<String> waiting = callers.submit(() -> run(() -> {
             order.add("second");
             return "second";
         }, 60_000));
@@ -210,7 +254,7 @@ class InferenceQueueTest {
     void closeFailsQueuedWork() throws Exception {
         queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
         blockWorker(60_000);
-        Future<String> waiting = callers.submit(() -> queue.run(() -> "queued", 60_000));
+        Future<String> waiting = callers.submit(() -> run(() -> "queued", 60_000));
         while (queue.length() < 1) {
             Thread.sleep(5);
         }

@@ -32,11 +32,13 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.png.PngDirectory;
 
+import io.inpaint.api.Admission;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InputTooLargeException;
 import io.inpaint.api.InvalidRequestException;
+import io.inpaint.api.ServiceBusyException;
 import io.inpaint.api.ServiceStatus;
 import io.inpaint.api.ModelUnavailableException;
 
@@ -95,7 +97,27 @@ class ModelServiceImplTest {
         assertEquals(1, status.getCompleted());
         assertEquals(0, status.getFailed());
         assertEquals(8, status.getQueueCapacity());
-        service.admit(); // an idle service with its model takes work
+        service.admit().close(); // an idle service with its model takes work
+    }
+
+    @Test
+    void anAdmissionHoldsItsPlaceUntilUsedOrGivenBack() throws Exception {
+        InpaintingService service = activate("queue.capacity", 1);
+        Admission first = service.admit();
+        // a request arriving while the first still reads its upload is refused before reading its own
+        assertThrows(ServiceBusyException.class, service::admit);
+        assertThrows(ServiceBusyException.class, () -> service.inpaint(new byte[0], new byte[0], null));
+        assertEquals(2, service.status().getRejectedBusy());
+        first.close();
+        assertThrows(IllegalStateException.class, () -> first.inpaint(new byte[0], new byte[0], null),
+                "given back");
+        try (Admission admitted = service.admit()) {
+            assertEquals(SIZE, admitted.inpaint(png(picture(SIZE, SIZE)), png(mask(SIZE, SIZE)), null).getWidth());
+            assertThrows(IllegalStateException.class,
+                    () -> admitted.inpaint(png(picture(SIZE, SIZE)), png(mask(SIZE, SIZE)), null), "used once");
+        }
+        service.admit().close();
+        assertEquals(1, service.status().getCompleted());
     }
 
     @Test

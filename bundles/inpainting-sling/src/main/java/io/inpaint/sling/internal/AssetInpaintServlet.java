@@ -16,6 +16,7 @@ import org.apache.sling.servlets.annotations.SlingServletResourceTypes;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import io.inpaint.api.Admission;
 import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingResult;
@@ -89,44 +90,45 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
             if (asset == null) {
                 throw new HttpError(404, "no image asset or file at " + request.getResource().getPath());
             }
-            // busy or without a model: answered before the upload is read (reading a parameter reads it all)
-            service.admit();
-            boolean store = RequestReader.flag(request, "store");
-            // a write from a browser must prove that the editor, a page of this instance, sent it: the Origin the
-            // browser sets on the editor's fetch; scripts send none and keep working
-            if (store && SameOrigin.isBrowser(request) && !sameOrigin.hasOwnOrigin(request)) {
-                throw new HttpError(403, "store=true from a browser is accepted from this instance's editor page"
-                        + " only: the request has no Origin of this instance");
-            }
-            // refuse before the upload is read or the model is queued for
-            if (store && !RenditionStore.mayWrite(asset, resolver)) {
-                throw new HttpError(403, "no permission to add a rendition to " + asset.path());
-            }
-            reader.checkContentLength(request);
-            InpaintingOptions options = RequestReader.options(request);
-            byte[] mask = mask(request);
-            byte[] original = reader.read(asset.openOriginal(), "asset " + asset.path());
-            if (store) {
-                // an editor repeating on its result sends the picture its last pass started from
-                byte[] from = reader.upload(request, "image");
-                if (from != null) {
-                    requireSameSize(service.check(from, "image"), service.check(original, "asset " + asset.path()));
+            // busy or without a model: answered before the upload was read (AdmissionGate)
+            try (Admission admission = AdmissionGate.admission(request, service)) {
+                boolean store = RequestReader.flag(request, "store");
+                // a write from a browser must prove that the editor, a page of this instance, sent it: the Origin the
+                // browser sets on the editor's fetch; scripts send none and keep working
+                if (store && SameOrigin.isBrowser(request) && !sameOrigin.hasOwnOrigin(request)) {
+                    throw new HttpError(403, "store=true from a browser is accepted from this instance's editor page"
+                            + " only: the request has no Origin of this instance");
                 }
-                InpaintingResult result = service.inpaint(from != null ? from : original, mask, options);
-                String location = RenditionStore.write(asset, RenditionStore.newBase(), result);
-                resolver.commit();
-                response.setHeader("Location", request.getContextPath() + location);
-                new Json().put("asset", asset.path())
-                        .put("rendition", location)
-                        .put("mimeType", result.getMimeType())
-                        .put("width", result.getWidth())
-                        .put("height", result.getHeight())
-                        .put("holePixels", result.getHolePixels())
-                        .put("inferenceMillis", result.getInferenceMillis())
-                        .put("totalMillis", result.getTotalMillis())
-                        .send(response, 201);
-            } else {
-                Images.send(response, service.inpaint(original, mask, options), options.isFlow());
+                // refuse before the upload is read or the model is queued for
+                if (store && !RenditionStore.mayWrite(asset, resolver)) {
+                    throw new HttpError(403, "no permission to add a rendition to " + asset.path());
+                }
+                reader.checkContentLength(request);
+                InpaintingOptions options = RequestReader.options(request);
+                byte[] mask = mask(request);
+                byte[] original = reader.read(asset.openOriginal(), "asset " + asset.path());
+                if (store) {
+                    // an editor repeating on its result sends the picture its last pass started from
+                    byte[] from = reader.upload(request, "image");
+                    if (from != null) {
+                        requireSameSize(service.check(from, "image"), service.check(original, "asset " + asset.path()));
+                    }
+                    InpaintingResult result = admission.inpaint(from != null ? from : original, mask, options);
+                    String location = RenditionStore.write(asset, RenditionStore.newBase(), result);
+                    resolver.commit();
+                    response.setHeader("Location", request.getContextPath() + location);
+                    new Json().put("asset", asset.path())
+                            .put("rendition", location)
+                            .put("mimeType", result.getMimeType())
+                            .put("width", result.getWidth())
+                            .put("height", result.getHeight())
+                            .put("holePixels", result.getHolePixels())
+                            .put("inferenceMillis", result.getInferenceMillis())
+                            .put("totalMillis", result.getTotalMillis())
+                            .send(response, 201);
+                } else {
+                    Images.send(response, admission.inpaint(original, mask, options), options.isFlow());
+                }
             }
         } catch (HttpError e) {
             resolver.revert();

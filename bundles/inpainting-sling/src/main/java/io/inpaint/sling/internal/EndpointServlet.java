@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import io.inpaint.api.Admission;
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InpaintingException;
@@ -74,15 +75,16 @@ public class EndpointServlet extends SlingAllMethodsServlet {
         try {
             reader.requireUser(request);
             reader.checkContentLength(request);
-            // busy or without a model: answered before the upload is read
-            service.admit();
-            InpaintingOptions options = RequestReader.options(request);
-            byte[] image = reader.upload(request, "image");
-            byte[] mask = reader.upload(request, "mask");
-            if (image == null || mask == null) {
-                throw new InvalidRequestException("POST multipart/form-data with the files 'image' and 'mask'");
+            // busy or without a model: answered before the upload was read (AdmissionGate)
+            try (Admission admission = AdmissionGate.admission(request, service)) {
+                InpaintingOptions options = RequestReader.options(request);
+                byte[] image = reader.upload(request, "image");
+                byte[] mask = reader.upload(request, "mask");
+                if (image == null || mask == null) {
+                    throw new InvalidRequestException("POST multipart/form-data with the files 'image' and 'mask'");
+                }
+                Images.send(response, admission.inpaint(image, mask, options), options.isFlow());
             }
-            Images.send(response, service.inpaint(image, mask, options), options.isFlow());
         } catch (HttpError e) {
             Json.sendError(response, e);
         } catch (InpaintingException e) {

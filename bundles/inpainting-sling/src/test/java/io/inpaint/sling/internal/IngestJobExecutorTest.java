@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.inpaint.api.Admission;
 import io.inpaint.api.ImageInfo;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingOptions;
@@ -342,8 +343,8 @@ class IngestJobExecutorTest {
         }
 
         @Override
-        public void admit() {
-            // the executor does not ask: inpaint refuses the same way
+        public Admission admit() {
+            throw new UnsupportedOperationException("the executor does not ask: inpaint admits itself");
         }
 
         @Override
