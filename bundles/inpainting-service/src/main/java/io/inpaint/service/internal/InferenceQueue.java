@@ -165,9 +165,11 @@ final class InferenceQueue {
 
     /**
      * Why work offered now, allowed to wait {@code timeoutMillis}, would be refused, or null when it would be taken:
-     * the queue is full, or the work ahead of it would take longer than that at the recent run time, so that it
-     * could only time out after waiting (a quick "busy" rather than a "timed out" a minute later). Asked before
-     * decoding, so that an overloaded service refuses quickly and cheaply. Places taken count as waiting work.
+     * the queue is full, or the work ahead of it would take more than half that time at the recent run time, so
+     * that it could time out after waiting (a quick "busy" rather than a "timed out" a minute later). Half, because
+     * runs slow down while work waits when something else takes the CPU (a soak run that admitted up to the whole
+     * timeout had requests time out when its runs went from 7 to 12-24 s). Asked before decoding, so that an
+     * overloaded service refuses quickly and cheaply. Places taken count as waiting work.
      */
     ServiceBusyException refusal(long timeoutMillis) {
         if (waiting() >= capacity) {
@@ -175,9 +177,9 @@ final class InferenceQueue {
         }
         long ahead = waiting() + inFlight.get();
         long waitMillis = ahead * recentRunMillis;
-        if (waitMillis > timeoutMillis) {
+        if (waitMillis > timeoutMillis / 2) {
             return new ServiceBusyException("the inpainting queue is busy: the " + ahead + " requests ahead take about "
-                    + waitMillis / 1000 + " s, longer than the " + timeoutMillis / 1000 + " s a request may wait;"
+                    + waitMillis / 1000 + " s, more than half the " + timeoutMillis / 1000 + " s a request may wait;"
                     + " try again later", retryAfterSeconds());
         }
         return null;

@@ -1,6 +1,9 @@
 package io.inpaint.sling.internal;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import javax.servlet.FilterChain;
@@ -28,6 +31,10 @@ import io.inpaint.api.InpaintingService;
  * parsing, and its servlet inpaints in it ({@link #admission}). A preprocessor, because it runs before
  * authentication.
  *
+ * <p>A place taken before the caller is known is held for it at most {@link #HOLD_MILLIS}: a client that sends its
+ * upload slowly, or never, and may not even be allowed to inpaint, cannot keep a place from other work for longer.
+ * Past that its servlet asks for a place again once the upload is in.
+ *
  * <p>The entry points are told by their URL as Sling will resolve them: {@code POST /bin/inpaint} and
  * {@code POST <path>.inpaint.<ext>}. A request not told so (another URL form) is admitted by its servlet, after the
  * parse. A busy answer comes before the caller is known: it says no more than that the model is busy.
@@ -38,8 +45,21 @@ public class AdmissionGate implements Preprocessor {
     private static final String ATTRIBUTE = AdmissionGate.class.getName();
     private static final Pattern ASSET_URL = Pattern.compile(".*\\." + AssetInpaintServlet.SELECTOR + "\\.[A-Za-z]+$");
 
+    /** Uploads of tens of megabytes arrive well within it on a local network. */
+    static final long HOLD_MILLIS = 10_000;
+
     @Reference
     private InpaintingService service;
+
+    private final long holdMillis;
+
+    public AdmissionGate() {
+        this(HOLD_MILLIS);
+    }
+
+    AdmissionGate(long holdMillis) {
+        this.holdMillis = holdMillis;
+    }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
@@ -55,10 +75,13 @@ public class AdmissionGate implements Preprocessor {
             Json.sendError((HttpServletResponse) response, HttpError.of(e));
             return;
         }
-        // given back here unless the servlet inpainted in it (or the request ended before reaching it)
-        try (admission) {
-            request.setAttribute(ATTRIBUTE, admission);
+        Held held = new Held(admission);
+        CompletableFuture.delayedExecutor(holdMillis, TimeUnit.MILLISECONDS).execute(held::giveBack);
+        try {
+            request.setAttribute(ATTRIBUTE, held);
             chain.doFilter(request, response);
+        } finally {
+            held.giveBack(); // unless its servlet took it
         }
     }
 
@@ -71,12 +94,33 @@ public class AdmissionGate implements Preprocessor {
     }
 
     /**
-     * The place taken for this request before authentication, else (a URL form not recognised) one taken now. The
-     * caller closes it (closing twice does nothing).
+     * The place taken for this request before authentication if it is still held, else (held too long, or a URL
+     * form not recognised) one taken now. The caller closes it.
      */
     static Admission admission(ServletRequest request, InpaintingService service) throws InpaintingException {
-        Object taken = request.getAttribute(ATTRIBUTE);
-        return taken instanceof Admission ? (Admission) taken : service.admit();
+        Object held = request.getAttribute(ATTRIBUTE);
+        Admission taken = held instanceof Held ? ((Held) held).take() : null;
+        return taken != null ? taken : service.admit();
+    }
+
+    /** The gate's place until its servlet takes it, or is given back when the request ends or the hold runs out. */
+    private static final class Held {
+        private final AtomicReference<Admission> place;
+
+        Held(Admission admission) {
+            place = new AtomicReference<>(admission);
+        }
+
+        Admission take() {
+            return place.getAndSet(null);
+        }
+
+        void giveBack() {
+            Admission admission = place.getAndSet(null);
+            if (admission != null) {
+                admission.close();
+            }
+        }
     }
 
     @Override

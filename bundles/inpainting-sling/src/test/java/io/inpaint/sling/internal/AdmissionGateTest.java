@@ -9,6 +9,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,8 +59,8 @@ class AdmissionGateTest {
         AtomicReference<Admission> servletPlace = new AtomicReference<>();
         gate.doFilter(request, new MockSlingHttpServletResponse(), (req, res) -> {
             returnedWhileRunning.set(service.returned.get());
-            try {
-                servletPlace.set(AdmissionGate.admission(req, service));
+            try (Admission place = AdmissionGate.admission(req, service)) {
+                servletPlace.set(place);
             } catch (InpaintingException e) {
                 throw new ServletException(e);
             }
@@ -67,7 +68,32 @@ class AdmissionGateTest {
         assertEquals(0, returnedWhileRunning.get(), "held while the request runs");
         assertSame(service.admitted, servletPlace.get(), "the servlet inpaints in the gate's place");
         assertEquals(1, service.admissions.get(), "no second place");
-        assertEquals(1, service.returned.get(), "given back after");
+        assertEquals(1, service.returned.get(), "given back once, by the servlet");
+    }
+
+    @Test
+    void aPlaceIsHeldForASlowRequestOnlySoLongThenItsServletAsksAgain() throws Exception {
+        AdmissionGate quick = new AdmissionGate(50);
+        Field field = AdmissionGate.class.getDeclaredField("service");
+        field.setAccessible(true);
+        field.set(quick, service);
+        AtomicInteger returnedBeforeServlet = new AtomicInteger(-1);
+        quick.doFilter(request("POST", "/bin/inpaint"), new MockSlingHttpServletResponse(), (req, res) -> {
+            // the upload still arriving: the hold runs out meanwhile
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (service.returned.get() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            returnedBeforeServlet.set(service.returned.get());
+            try (Admission place = AdmissionGate.admission(req, service)) {
+                assertSame(service.admitted, place);
+            } catch (InpaintingException e) {
+                throw new ServletException(e);
+            }
+        });
+        assertEquals(1, returnedBeforeServlet.get(), "given back while the request was still being read");
+        assertEquals(2, service.admissions.get(), "the servlet took a new place");
+        assertEquals(2, service.returned.get(), "and gave it back; nothing was given back twice");
     }
 
     @Test
