@@ -5,7 +5,7 @@
  * callers (servlets, job consumers, scripts) only depend on this package.
  */
 @Export
-@Version("3.0.0")
+@Version("3.1.0")
 package io.inpaint.api;
 
 import org.osgi.annotation.bundle.Export;

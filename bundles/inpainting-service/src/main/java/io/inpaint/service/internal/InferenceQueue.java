@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * One bounded queue and one worker thread in front of a device. Callers block until their work has run; when the
  * queue is full they are refused at once, and work still waiting at its deadline is dropped without running. The
  * capacity can change at any time: work already queued stays, and new work is taken against the new capacity.
+ * Background work ({@link #whenIdle}) runs only while no request waits, one task at a time.
  */
 final class InferenceQueue {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceQueue.class);
@@ -34,6 +35,8 @@ final class InferenceQueue {
     private final AtomicInteger housekeepingQueued = new AtomicInteger();
     /** Housekeeping left when the queue closed, run once the worker has stopped. */
     private final BlockingQueue<Job<?>> housekeeping = new LinkedBlockingQueue<>();
+    /** Background work: taken only when {@link #queue} is empty. */
+    private final BlockingQueue<Runnable> idle = new LinkedBlockingQueue<>();
     private volatile int capacity;
     private final Thread worker;
     private volatile boolean open = true;
@@ -172,9 +175,16 @@ final class InferenceQueue {
 
     private void work() {
         while (open || !queue.isEmpty()) {
-            Job<?> job;
+            Job<?> job = queue.poll();
+            if (job == null && open) {
+                Runnable background = idle.poll();
+                if (background != null) {
+                    runBackground(background);
+                    continue;
+                }
+            }
             try {
-                job = queue.poll(1, TimeUnit.SECONDS);
+                job = job != null ? job : queue.poll(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 break;
             }
@@ -223,6 +233,23 @@ final class InferenceQueue {
         }
     }
 
+    /**
+     * Runs {@code task} on the worker when no request is waiting, after the background work queued before it: a
+     * request that arrives meanwhile waits at most for the one task running. Not counted as a request; dropped
+     * when the queue closes.
+     */
+    void whenIdle(Runnable task) {
+        idle.add(task);
+    }
+
+    private static void runBackground(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Inference queue background task failed", e);
+        }
+    }
+
     /** How many requests may wait from now on; requests already waiting beyond it still run. */
     void capacity(int capacity) {
         this.capacity = capacity;
@@ -244,6 +271,7 @@ final class InferenceQueue {
         synchronized (offerLock) {
             open = false;
         }
+        idle.clear();
         Job<?> job;
         while ((job = queue.poll()) != null) {
             if (job.housekeeping) {
