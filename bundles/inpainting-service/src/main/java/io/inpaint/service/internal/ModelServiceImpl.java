@@ -86,10 +86,12 @@ public class ModelServiceImpl implements InpaintingService {
         boolean warmup_enabled() default true;
 
         @AttributeDefinition(name = "Warm-up shapes",
-                description = "WIDTHxHEIGHT of the network's input, most common first; each runs in its bucket (sides"
-                        + " rounded up to a multiple of 64). Default: whole 512-pixel crops, the crops around small and"
-                        + " middling holes in large pictures, and 4:3 pictures of 512 pixels.")
-        String[] warmup_shapes() default {"512x512", "192x192", "256x256", "384x384", "512x384", "384x512"};
+                description = "WIDTHxHEIGHT of the network's input, in the order they run; each runs in its bucket"
+                        + " (sides rounded up to a multiple of 64). The first pass also takes the engine's one-time"
+                        + " start-up cost, so a small shape goes first: a request that comes meanwhile waits less."
+                        + " Default: the crop around a small hole in a large picture, whole 512-pixel crops, middling"
+                        + " holes, and 4:3 pictures of 512 pixels.")
+        String[] warmup_shapes() default {"192x192", "512x512", "256x256", "384x384", "512x384", "384x512"};
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelServiceImpl.class);
