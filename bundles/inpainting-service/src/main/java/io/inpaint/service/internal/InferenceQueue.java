@@ -29,14 +29,21 @@ final class InferenceQueue {
     private static final int QUEUED = 0;
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
+    /**
+     * How long after a request background work waits: a client that sends its requests one after another is not
+     * made to wait for a background task between them.
+     */
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     /** Housekeeping in {@link #queue}: not requests, so not counted against the capacity nor in the length. */
     private final AtomicInteger housekeepingQueued = new AtomicInteger();
     /** Housekeeping left when the queue closed, run once the worker has stopped. */
     private final BlockingQueue<Job<?>> housekeeping = new LinkedBlockingQueue<>();
-    /** Background work: taken only when {@link #queue} is empty. */
+    /** Background work: taken only when {@link #queue} is empty and has been for {@link #QUIET_NANOS}. */
     private final BlockingQueue<Runnable> idle = new LinkedBlockingQueue<>();
+    /** When the latest request ended; written by the worker only. */
+    private long lastRequestEnd = System.nanoTime() - QUIET_NANOS;
     private volatile int capacity;
     private final Thread worker;
     private volatile boolean open = true;
@@ -176,15 +183,17 @@ final class InferenceQueue {
     private void work() {
         while (open || !queue.isEmpty()) {
             Job<?> job = queue.poll();
-            if (job == null && open) {
-                Runnable background = idle.poll();
-                if (background != null) {
-                    runBackground(background);
+            long waitNanos = TimeUnit.SECONDS.toNanos(1);
+            if (job == null && open && !idle.isEmpty()) {
+                long quiet = System.nanoTime() - lastRequestEnd;
+                if (quiet >= QUIET_NANOS) {
+                    runBackground(idle.poll());
                     continue;
                 }
+                waitNanos = QUIET_NANOS - quiet;
             }
             try {
-                job = job != null ? job : queue.poll(1, TimeUnit.SECONDS);
+                job = job != null ? job : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 break;
             }
@@ -194,17 +203,16 @@ final class InferenceQueue {
             } else if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
                 inFlight.incrementAndGet();
                 long start = System.nanoTime();
-                try {
-                    job.execute();
-                } finally {
-                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                    // written by this thread only; a quarter weight for the newest run
-                    recentRunMillis = recentRunMillis == 0 ? millis : (3 * recentRunMillis + millis) / 4;
-                    lastRunMillis = millis;
-                    totalRunMillis += millis;
-                    runs++;
-                    inFlight.decrementAndGet();
-                }
+                Runnable answer = job.call();
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                // written by this thread only, before the caller has its answer; a quarter weight for the newest run
+                recentRunMillis = recentRunMillis == 0 ? millis : (3 * recentRunMillis + millis) / 4;
+                lastRunMillis = millis;
+                totalRunMillis += millis;
+                runs++;
+                lastRequestEnd = System.nanoTime();
+                inFlight.decrementAndGet();
+                answer.run();
             }
         }
     }
@@ -234,9 +242,9 @@ final class InferenceQueue {
     }
 
     /**
-     * Runs {@code task} on the worker when no request is waiting, after the background work queued before it: a
-     * request that arrives meanwhile waits at most for the one task running. Not counted as a request; dropped
-     * when the queue closes.
+     * Runs {@code task} on the worker when no request is waiting nor has ended in the last two seconds, after the
+     * background work queued before it: a request that arrives meanwhile waits at most for the one task running.
+     * Not counted as a request; dropped when the queue closes.
      */
     void whenIdle(Runnable task) {
         idle.add(task);
@@ -322,10 +330,16 @@ final class InferenceQueue {
         }
 
         void execute() {
+            call().run();
+        }
+
+        /** Runs the work and returns what hands its outcome to the caller; never throws. */
+        Runnable call() {
             try {
-                result.complete(work.call());
+                T value = work.call();
+                return () -> result.complete(value);
             } catch (Exception | Error e) {
-                result.completeExceptionally(e);
+                return () -> result.completeExceptionally(e);
             }
         }
     }
