@@ -88,10 +88,10 @@ public class ModelServiceImpl implements InpaintingService {
         @AttributeDefinition(name = "Warm-up shapes",
                 description = "WIDTHxHEIGHT of the network's input, in the order they run; each runs in its bucket"
                         + " (sides rounded up to a multiple of 64). The first pass also takes the engine's one-time"
-                        + " start-up cost, so a small shape goes first: a request that comes meanwhile waits less."
-                        + " Default: the crop around a small hole in a large picture, whole 512-pixel crops, middling"
-                        + " holes, and 4:3 pictures of 512 pixels.")
-        String[] warmup_shapes() default {"192x192", "512x512", "256x256", "384x384", "512x384", "384x512"};
+                        + " start-up cost, so the smallest shape goes first: a request that comes meanwhile waits"
+                        + " less. Default: that one, the crop around a small hole in a large picture, whole 512-pixel"
+                        + " crops, middling holes, and 4:3 pictures of 512 pixels.")
+        String[] warmup_shapes() default {"64x64", "192x192", "512x512", "256x256", "384x384", "512x384", "384x512"};
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelServiceImpl.class);
@@ -108,7 +108,7 @@ public class ModelServiceImpl implements InpaintingService {
     private volatile String error;
     private volatile List<int[]> warmUpShapes;
     /** The warm-up of the model in service: how many shapes it has run, of how many. */
-    private volatile WarmUp warmUp = new WarmUp(0);
+    private volatile WarmUp warmUpProgress = new WarmUp(0);
 
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -212,7 +212,7 @@ public class ModelServiceImpl implements InpaintingService {
     /** Queues one forward pass per shape for when no request waits; a model swapped out meanwhile is left cold. */
     private void warmUp(ModelHandle loaded, List<int[]> shapes) {
         WarmUp progress = new WarmUp(shapes.size());
-        warmUp = progress;
+        warmUpProgress = progress;
         for (int[] shape : shapes) {
             queue.whenIdle(() -> {
                 if (model.get() != loaded) {
@@ -358,7 +358,7 @@ public class ModelServiceImpl implements InpaintingService {
                 .meanInferenceMillis(q.meanRunMillis())
                 .maxPixels(cfg.max_pixels())
                 .requestTimeoutMillis(cfg.request_timeout_ms())
-                .warmUp(warmUp.done.get(), warmUp.shapes);
+                .warmUp(warmUpProgress.done.get(), warmUpProgress.shapes);
         if (current != null) {
             ModelDescriptor d = current.descriptor();
             b.modelName(d.name()).modelPath(d.file().toString()).modelTrainingStatus(d.training().status());
