@@ -29,7 +29,9 @@ SMALL_ATTENTION_FEATURE_SCALE = 0.1
 DECISIVE_GAP = 1e-3
 RELATIVE_TOLERANCE = 1e-4
 SCALED_REGION = "shipped-scaled-region"
-# the whole 128x96 picture is the region (the margin reaches past every side), scaled by 1/2 to 64x48
+# the whole 128x96 picture is the region (the margin reaches past every side), scaled by 1/2 to 64x48, run in its
+# bucket 64x64 (Buckets.java: each side up to a multiple of 64)
+BUCKET = 64
 SCALED_REGION_OPTIONS = {"maxSide": 64, "contextMargin": 4096}
 # a pixel of the result may differ from the twin's unrounded value by the rounding and the network's tolerance
 PIXEL_TOLERANCE = 0.6
@@ -88,6 +90,14 @@ def scaled_region_picture():
     return image, hole, net_rgb, net_mask
 
 
+def bucket_padded(net_rgb, net_mask):
+    """TileTensors.java: each side padded to its bucket by repeating the last row and column, the padding known."""
+    h, w = net_mask.shape
+    ph, pw = -(-h // BUCKET) * BUCKET, -(-w // BUCKET) * BUCKET
+    return (np.pad(net_rgb, ((0, 0), (0, ph - h), (0, pw - w)), mode="edge"),
+            np.pad(net_mask, ((0, ph - h), (0, pw - w))))
+
+
 def seam_match(known, fill, hole):
     """SeamMatch.java solved exactly: the offset known - fill, fixed on the known pixels, harmonic over the hole
     (4-neighbours inside the tile); returns the known pixels as they are and the hole as fill + offset, in 0..255."""
@@ -115,7 +125,8 @@ def scaled_region_result(stage2):
     """The pipeline's result for the case from the twin's stage 2: known pixels as they were, the hole the
     seam-matched fill upscaled bilinearly (pixel centres aligned, edges clamped), unrounded."""
     image, hole, net_rgb, net_mask = scaled_region_picture()
-    fill = (stage2[0].double().numpy() + 1) * 127.5
+    h, w = net_mask.shape
+    fill = (stage2[0, :, :h, :w].double().numpy() + 1) * 127.5
     matched = torch.from_numpy(seam_match(net_rgb, fill, net_mask))[None]
     upscaled = F.interpolate(matched, size=hole.shape, mode="bilinear", align_corners=False)[0].numpy()
     result = np.where(hole[None] > 0, upscaled, image)
@@ -172,7 +183,7 @@ def _case_inputs(name, seed):
         x = synthetic_image(64, 64)[None]
         masks = [rectangle(64, 64, 22, 18, 24, 26)]
     elif name == SCALED_REGION:
-        _, _, net_rgb, net_mask = scaled_region_picture()
+        net_rgb, net_mask = bucket_padded(*scaled_region_picture()[2:])
         x = (net_rgb / 127.5 - 1)[None]
         masks = [net_mask]
     else:

@@ -32,6 +32,8 @@ public final class ServiceStatus {
     private final long meanInferenceMillis;
     private final long maxPixels;
     private final long requestTimeoutMillis;
+    private final int warmUpShapes;
+    private final int warmedUp;
 
     private ServiceStatus(Builder b) {
         state = b.state;
@@ -52,6 +54,8 @@ public final class ServiceStatus {
         meanInferenceMillis = b.meanInferenceMillis;
         maxPixels = b.maxPixels;
         requestTimeoutMillis = b.requestTimeoutMillis;
+        warmUpShapes = b.warmUpShapes;
+        warmedUp = b.warmedUp;
     }
 
     public static Builder builder() {
@@ -146,6 +150,25 @@ public final class ServiceStatus {
         return requestTimeoutMillis;
     }
 
+    /**
+     * How many input shapes the loaded model is to run once in the background, before requests need them (0 when
+     * warm-up is off).
+     *
+     * @since 3.1
+     */
+    public int getWarmUpShapes() {
+        return warmUpShapes;
+    }
+
+    /**
+     * How many of {@link #getWarmUpShapes()} have run: the warm-up is done when they are equal.
+     *
+     * @since 3.1
+     */
+    public int getWarmedUp() {
+        return warmedUp;
+    }
+
     @Override
     public String toString() {
         return "ServiceStatus[" + state + (error == null ? "" : " (" + error + ")") + ", engine=" + engine
@@ -153,7 +176,7 @@ public final class ServiceStatus {
                 + ", queue=" + queueLength + "/" + queueCapacity + ", inFlight=" + inFlight + ", completed="
                 + completed + ", failed=" + failed + ", rejectedBusy=" + rejectedBusy + ", timedOut=" + timedOut
                 + ", lastInferenceMillis=" + lastInferenceMillis + ", meanInferenceMillis=" + meanInferenceMillis
-                + "]";
+                + ", warmedUp=" + warmedUp + "/" + warmUpShapes + "]";
     }
 
     public static final class Builder {
@@ -175,6 +198,8 @@ public final class ServiceStatus {
         private long meanInferenceMillis;
         private long maxPixels;
         private long requestTimeoutMillis;
+        private int warmUpShapes;
+        private int warmedUp;
 
         private Builder() {
         }
@@ -266,6 +291,13 @@ public final class ServiceStatus {
 
         public Builder requestTimeoutMillis(long value) {
             requestTimeoutMillis = value;
+            return this;
+        }
+
+        /** @since 3.1 */
+        public Builder warmUp(int warmedUp, int shapes) {
+            this.warmedUp = warmedUp;
+            this.warmUpShapes = shapes;
             return this;
         }
 

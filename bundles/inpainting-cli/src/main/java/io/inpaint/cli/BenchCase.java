@@ -2,6 +2,7 @@ package io.inpaint.cli;
 
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.engine.Inpainter;
+import io.inpaint.engine.image.Buckets;
 import io.inpaint.engine.image.RegionPlanner;
 import io.inpaint.engine.nn.DeepFillGenerator;
 import java.awt.Color;
@@ -52,13 +53,13 @@ public enum BenchCase {
 
     /**
      * The matrix-product work of the network in one request: the sum over the crops the engine cuts, planned as
-     * {@code Inpainter} plans them with default options.
+     * {@code Inpainter} plans them with default options, each at the shape it runs at (its bucket).
      */
     long networkFlops(DeepFillGenerator generator) {
         long flops = 0;
         for (RegionPlanner.Region region
                 : Inpainter.prepare(image(), mask(), InpaintingOptions.defaults()).regions()) {
-            flops += generator.flops(region.netHeight(), region.netWidth()).total();
+            flops += generator.flops(Buckets.side(region.netHeight()), Buckets.side(region.netWidth())).total();
         }
         return flops;
     }

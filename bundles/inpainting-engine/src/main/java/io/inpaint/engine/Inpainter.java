@@ -5,6 +5,7 @@ import io.inpaint.api.InpaintingOptions;
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.inpaint.engine.image.Buckets;
 import io.inpaint.engine.image.Compositor;
 import io.inpaint.engine.image.FlowPicture;
 import io.inpaint.engine.image.HoleMask;
@@ -16,6 +17,8 @@ import io.inpaint.engine.image.RegionPlanner;
 import io.inpaint.engine.image.RegionPlanner.Region;
 import io.inpaint.engine.image.SeamMatch;
 import io.inpaint.engine.image.TileFill;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.IOException;
@@ -116,6 +119,23 @@ public final class Inpainter implements AutoCloseable {
             }
         }
         return new Forwarded(fills, inferenceNanos / 1_000_000);
+    }
+
+    /**
+     * Runs one forward pass in the {@link Buckets bucket} of a {@code width} x {@code height} tile, on a blank
+     * picture with a hole in its middle: an engine's first pass at a shape costs extra (kernel choice, memory
+     * plans), so a service runs the shapes it expects before a request needs them.
+     */
+    public void warmUp(int width, int height) {
+        int w = Buckets.side(width);
+        int h = Buckets.side(height);
+        BufferedImage blank = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        BufferedImage mask = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = mask.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(w / 4, h / 4, w / 2, h / 2);
+        g.dispose();
+        forward(prepare(blank, mask, InpaintingOptions.builder().maxSide(Math.max(w, h)).build()));
     }
 
     /** Stage 3, no model needed: seam match, paste into exactly the hole, and the flow picture when asked for. */

@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * Decides which crops of the image the network sees. An image that fits the network's maximum side is one crop.
  * A larger one is cut into one crop per group of nearby holes: the hole's bounding box plus a context margin of at
- * least the hole's larger side, scaled down to fit the maximum side. Crops never overlap and each holds only its own
- * holes, so they can be filled and pasted independently.
+ * least the hole's larger side, scaled down to fit the maximum side, then grown with more of the picture until its
+ * network size fills its {@link Buckets bucket} (where the picture has it, and unless that would take in another
+ * crop's holes). Each crop holds only its own holes, so they can be filled and pasted independently.
  */
 public final class RegionPlanner {
     /** Components are first found on a grid of cells this many pixels wide (cheap, bounded memory). */
@@ -36,6 +37,13 @@ public final class RegionPlanner {
         boolean intersects(Box o) {
             return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1;
         }
+
+        /** The box grown about its centre, inside the picture, until at scale {@code s} it fills its bucket. */
+        Box grownToBucket(double s, int maxSide, int width, int height) {
+            int[] x = grow(x0, x1, bucketLength(x1 - x0, s, maxSide), width);
+            int[] y = grow(y0, y1, bucketLength(y1 - y0, s, maxSide), height);
+            return new Box(x[0], y[0], x[1], y[1]);
+        }
     }
 
     public static List<Region> plan(HoleMask mask, int maxSide, int contextMargin) {
@@ -44,17 +52,44 @@ public final class RegionPlanner {
         if (Math.max(w, h) <= maxSide) {
             return List.of(new Region(0, 0, w, h, w, h));
         }
-        List<Box> boxes = mergeNearby(components(mask), contextMargin, w, h);
-        List<Region> regions = new ArrayList<>(boxes.size());
-        for (Box coarse : boxes) {
-            Box crop = tighten(mask, coarse).withContext(contextMargin, w, h);
+        List<Box> holes = new ArrayList<>();
+        for (Box coarse : mergeNearby(components(mask), contextMargin, w, h)) {
+            holes.add(tighten(mask, coarse));
+        }
+        List<Region> regions = new ArrayList<>(holes.size());
+        for (Box hole : holes) {
+            Box crop = hole.withContext(contextMargin, w, h);
+            double s = Math.min(1.0, (double) maxSide / Math.max(crop.x1 - crop.x0, crop.y1 - crop.y0));
+            Box grown = crop.grownToBucket(s, maxSide, w, h);
+            if (holes.stream().noneMatch(other -> other != hole && grown.intersects(other))) {
+                crop = grown;
+            }
             int cw = crop.x1 - crop.x0;
             int ch = crop.y1 - crop.y0;
-            double s = Math.min(1.0, (double) maxSide / Math.max(cw, ch));
-            regions.add(new Region(crop.x0, crop.y0, cw, ch,
-                    Math.max(1, (int) Math.round(cw * s)), Math.max(1, (int) Math.round(ch * s))));
+            regions.add(new Region(crop.x0, crop.y0, cw, ch, netLength(cw, s), netLength(ch, s)));
         }
         return regions;
+    }
+
+    private static int netLength(int length, double s) {
+        return Math.max(1, (int) Math.round(length * s));
+    }
+
+    /**
+     * How many picture pixels, at scale {@code s}, fill the bucket of a side of {@code length}; never more than
+     * the network's maximum side.
+     */
+    private static int bucketLength(int length, double s, int maxSide) {
+        int netSide = Math.min(Buckets.side(netLength(length, s)), Math.max(maxSide, netLength(length, s)));
+        // floor, so that the grown side scaled back (rounded) stays inside the bucket
+        return Math.max(length, (int) Math.floor(netSide / s + 1e-9));
+    }
+
+    /** {@code [lo, hi)} grown about its centre to {@code target} pixels, inside {@code [0, limit)}. */
+    private static int[] grow(int lo, int hi, int target, int limit) {
+        int length = Math.min(limit, Math.max(hi - lo, target));
+        int start = Math.max(0, Math.min(lo - (length - (hi - lo)) / 2, limit - length));
+        return new int[] {start, start + length};
     }
 
     /** Bounding boxes (pixel units, cell-aligned) of the 8-connected components of the coarse hole grid. */

@@ -8,22 +8,22 @@ import ai.djl.ndarray.types.Shape;
 /**
  * A tile to the network's tensors and back (static helpers, not a DJL {@code Translator}: the Inpainter calls the
  * generator block's forward pass itself, one region at a time, with no Predictor to plug one into). To: scale RGB to [-1, 1] and pad both inputs
- * to a multiple of 8 by replicating the last row/column (the padding is marked known, so the network treats it as
- * context). Back: crop stage 2 and return it in [0, 255] with the attention offsets.
+ * to the tile's {@link Buckets bucket} by replicating the last row/column (the padding is marked known, so the
+ * network treats it as context). Back: crop stage 2 and return it in [0, 255] with the attention offsets.
  */
 public final class TileTensors {
-    /** The generator downsamples three times by 2. */
+    /** The generator downsamples three times by 2: one attention cell is this many pixels a side. */
     public static final int MULTIPLE = 8;
 
     private TileTensors() {
     }
 
-    /** Returns {@code [x (1,3,H,W), mask (1,1,H,W)]} with H, W the tile size rounded up to a multiple of 8. */
+    /** Returns {@code [x (1,3,H,W), mask (1,1,H,W)]} with H, W the tile's bucket. */
     public static NDList toNetwork(NDManager manager, NetworkTile tile) {
         int w = tile.width();
         int h = tile.height();
-        int pw = padded(w);
-        int ph = padded(h);
+        int pw = Buckets.side(w);
+        int ph = Buckets.side(h);
         float[] src = tile.rgb();
         byte[] holes = tile.mask();
         float[] x = new float[3 * pw * ph];
@@ -47,8 +47,8 @@ public final class TileTensors {
     public static TileFill fromNetwork(NetworkTile tile, NDList output) {
         int w = tile.width();
         int h = tile.height();
-        int pw = padded(w);
-        int ph = padded(h);
+        int pw = Buckets.side(w);
+        int ph = Buckets.side(h);
         NDArray stage2 = output.get(1);
         float[] out = stage2.toFloatArray();
         float[] rgb = new float[3 * w * h];
@@ -71,9 +71,5 @@ public final class TileTensors {
             }
         }
         return new TileFill(w, h, rgb, new TileFill.Offsets(cw, ch, offsets, holeCells));
-    }
-
-    private static int padded(int size) {
-        return (size + MULTIPLE - 1) / MULTIPLE * MULTIPLE;
     }
 }

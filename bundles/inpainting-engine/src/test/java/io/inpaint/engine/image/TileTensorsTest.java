@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class TileTensorsTest {
+    private static final int PLANE = 64 * 64;
 
     /** A 10x5 tile: red = 20 * x, green = 40 * y, blue = 255; hole at (9, 4), the bottom-right corner. */
     private static NetworkTile tile() {
@@ -38,17 +39,19 @@ class TileTensorsTest {
             NDList input = TileTensors.toNetwork(manager, tile());
             NDArray x = input.get(0);
             NDArray mask = input.get(1);
-            assertEquals(new Shape(1, 3, 8, 16), x.getShape());
-            assertEquals(new Shape(1, 1, 8, 16), mask.getShape());
+            // the tile's bucket, 64x64
+            assertEquals(new Shape(1, 3, 64, 64), x.getShape());
+            assertEquals(new Shape(1, 1, 64, 64), mask.getShape());
             float[] xs = x.toFloatArray();
-            // row 7 (padding) repeats row 4; columns 10..15 (padding) repeat column 9
-            assertEquals(20 * 9 / 127.5f - 1, xs[7 * 16 + 15], 1e-6);
-            assertEquals(40 * 4 / 127.5f - 1, xs[128 + 7 * 16 + 15], 1e-6);
-            assertEquals(1f, xs[256 + 7 * 16 + 15], 1e-6);
+            // rows 5..63 (padding) repeat row 4; columns 10..63 (padding) repeat column 9
+            int last = 63 * 64 + 63;
+            assertEquals(20 * 9 / 127.5f - 1, xs[last], 1e-6);
+            assertEquals(40 * 4 / 127.5f - 1, xs[PLANE + last], 1e-6);
+            assertEquals(1f, xs[2 * PLANE + last], 1e-6);
             assertEquals(-1f, xs[0], 1e-6);
             float[] ms = mask.toFloatArray();
-            float[] expected = new float[8 * 16];
-            expected[4 * 16 + 9] = 1;
+            float[] expected = new float[PLANE];
+            expected[4 * 64 + 9] = 1;
             assertArrayEquals(expected, ms);
         }
     }
@@ -58,14 +61,17 @@ class TileTensorsTest {
     void stageTwoIsCroppedBackAndMappedToPixelValues(String engine) {
         NetworkTile tile = tile();
         try (NDManager manager = TestSupport.manager(engine)) {
-            float[] stage2 = new float[3 * 8 * 16];
+            float[] stage2 = new float[3 * PLANE];
             for (int i = 0; i < stage2.length; i++) {
-                stage2[i] = i % 16 < 10 && i / 16 % 8 < 5 ? 0.5f : -1f; // padding would show as 0
+                stage2[i] = i % 64 < 10 && i / 64 % 64 < 5 ? 0.5f : -1f; // padding would show as 0
             }
-            int[] offsets = {1, 0, -2, 3}; // dy of the 2 cells, then dx
-            NDList output = new NDList(manager.zeros(new Shape(1, 3, 8, 16)),
-                    manager.create(stage2, new Shape(1, 3, 8, 16)),
-                    manager.create(offsets, new Shape(1, 2, 1, 2)).toType(DataType.INT32, false));
+            int[] offsets = new int[2 * 64]; // dy of the 8x8 cells, then dx
+            offsets[0] = 1;
+            offsets[64] = -2;
+            offsets[65] = 3;
+            NDList output = new NDList(manager.zeros(new Shape(1, 3, 64, 64)),
+                    manager.create(stage2, new Shape(1, 3, 64, 64)),
+                    manager.create(offsets, new Shape(1, 2, 8, 8)).toType(DataType.INT32, false));
             TileFill fill = TileTensors.fromNetwork(tile, output);
             assertEquals(10, fill.width());
             assertEquals(5, fill.height());
@@ -76,7 +82,7 @@ class TileTensorsTest {
             assertEquals(-2, fill.offsets().dx(0));
             assertEquals(3, fill.offsets().dx(1));
             // the only hole pixel (9, 4) is not a cell's top-left pixel
-            assertArrayEquals(new boolean[] {false, false}, fill.offsets().holeCells());
+            assertArrayEquals(new boolean[64], fill.offsets().holeCells());
         }
     }
 }

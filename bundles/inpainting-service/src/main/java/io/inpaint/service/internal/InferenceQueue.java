@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * deadline is dropped without running. Places taken count as waiting work, so callers arriving together are refused
  * before they prepare work that could not be queued. The capacity can change at any time: places and work already
  * taken stay, and new places are taken against the new capacity.
+ * Background work ({@link #whenIdle}) runs only while no request waits, one task at a time.
  */
 final class InferenceQueue {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceQueue.class);
@@ -30,12 +31,21 @@ final class InferenceQueue {
     private static final int QUEUED = 0;
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
+    /**
+     * How long after a request background work waits: a client that sends its requests one after another is not
+     * made to wait for a background task between them.
+     */
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     /** Housekeeping in {@link #queue}: not requests, so not counted against the capacity nor in the length. */
     private final AtomicInteger housekeepingQueued = new AtomicInteger();
     /** Housekeeping left when the queue closed, run once the worker has stopped. */
     private final BlockingQueue<Job<?>> housekeeping = new LinkedBlockingQueue<>();
+    /** Background work: taken only when {@link #queue} is empty and has been for {@link #QUIET_NANOS}. */
+    private final BlockingQueue<Runnable> idle = new LinkedBlockingQueue<>();
+    /** When the latest request ended; written by the worker only. */
+    private long lastRequestEnd = System.nanoTime() - QUIET_NANOS;
     private volatile int capacity;
     private final Thread worker;
     private volatile boolean open = true;
@@ -200,9 +210,18 @@ final class InferenceQueue {
         // before the engine starts its threads from here: they take this thread's priority
         WorkerPriority.lower();
         while (open || !queue.isEmpty()) {
-            Job<?> job;
+            Job<?> job = queue.poll();
+            long waitNanos = TimeUnit.SECONDS.toNanos(1);
+            if (job == null && open && !idle.isEmpty()) {
+                long quiet = System.nanoTime() - lastRequestEnd;
+                if (quiet >= QUIET_NANOS) {
+                    runBackground(idle.poll());
+                    continue;
+                }
+                waitNanos = QUIET_NANOS - quiet;
+            }
             try {
-                job = queue.poll(1, TimeUnit.SECONDS);
+                job = job != null ? job : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 break;
             }
@@ -212,16 +231,16 @@ final class InferenceQueue {
             } else if (job != null && job.state.compareAndSet(QUEUED, RUNNING)) {
                 inFlight.incrementAndGet();
                 long start = System.nanoTime();
-                // counted before the caller is answered: a status asked after the answer includes this run
-                job.execute(() -> {
-                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                    // written by this thread only; a quarter weight for the newest run
-                    recentRunMillis = recentRunMillis == 0 ? millis : (3 * recentRunMillis + millis) / 4;
-                    lastRunMillis = millis;
-                    totalRunMillis += millis;
-                    runs++;
-                    inFlight.decrementAndGet();
-                });
+                Runnable answer = job.call();
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                // written by this thread only, before the caller has its answer; a quarter weight for the newest run
+                recentRunMillis = recentRunMillis == 0 ? millis : (3 * recentRunMillis + millis) / 4;
+                lastRunMillis = millis;
+                totalRunMillis += millis;
+                runs++;
+                lastRequestEnd = System.nanoTime();
+                inFlight.decrementAndGet();
+                answer.run();
             }
         }
     }
@@ -250,13 +269,30 @@ final class InferenceQueue {
         }
     }
 
+    /**
+     * Runs {@code task} on the worker when no request is waiting nor has ended in the last two seconds, after the
+     * background work queued before it: a request that arrives meanwhile waits at most for the one task running.
+     * Not counted as a request; dropped when the queue closes.
+     */
+    void whenIdle(Runnable task) {
+        idle.add(task);
+    }
+
+    private static void runBackground(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Inference queue background task failed", e);
+        }
+    }
+
     /** How many requests may wait from now on; requests already waiting beyond it still run. */
     void capacity(int capacity) {
         this.capacity = capacity;
     }
 
     private static void runHousekeeping(Job<?> job) {
-        job.execute(() -> { });
+        job.execute();
         job.result.whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.warn("Inference queue housekeeping failed", failure);
@@ -271,6 +307,7 @@ final class InferenceQueue {
         synchronized (offerLock) {
             open = false;
         }
+        idle.clear();
         Job<?> job;
         while ((job = queue.poll()) != null) {
             if (job.housekeeping) {
@@ -348,18 +385,18 @@ final class InferenceQueue {
             this.housekeeping = housekeeping;
         }
 
-        /** Runs the work, then {@code beforeAnswer}, then answers the caller. */
-        void execute(Runnable beforeAnswer) {
-            T value;
+        void execute() {
+            call().run();
+        }
+
+        /** Runs the work and returns what hands its outcome to the caller; never throws. */
+        Runnable call() {
             try {
-                value = work.call();
+                T value = work.call();
+                return () -> result.complete(value);
             } catch (Exception | Error e) {
-                beforeAnswer.run();
-                result.completeExceptionally(e);
-                return;
+                return () -> result.completeExceptionally(e);
             }
-            beforeAnswer.run();
-            result.complete(value);
         }
     }
 }

@@ -2,10 +2,15 @@ package io.inpaint.service.internal;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.inpaint.api.Admission;
 import io.inpaint.api.ImageInfo;
@@ -76,6 +81,19 @@ public class ModelServiceImpl implements InpaintingService {
         @AttributeDefinition(name = "Request timeout (ms)",
                 description = "How long a request may wait in the queue; a request not started by then is dropped.")
         long request_timeout_ms() default 60_000L;
+
+        @AttributeDefinition(name = "Warm up",
+                description = "After a model loads, run each warm-up shape once in the background while requests are"
+                        + " already served (they go first): an engine's first pass at a new input shape costs extra.")
+        boolean warmup_enabled() default true;
+
+        @AttributeDefinition(name = "Warm-up shapes",
+                description = "WIDTHxHEIGHT of the network's input, in the order they run; each runs in its bucket"
+                        + " (sides rounded up to a multiple of 64). The first pass also takes the engine's one-time"
+                        + " start-up cost, so the smallest shape goes first: a request that comes meanwhile waits"
+                        + " less. Default: that one, the crop around a small hole in a large picture, whole 512-pixel"
+                        + " crops, middling holes, and 4:3 pictures of 512 pixels.")
+        String[] warmup_shapes() default {"64x64", "192x192", "512x512", "256x256", "384x384", "512x384", "384x512"};
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelServiceImpl.class);
@@ -90,6 +108,9 @@ public class ModelServiceImpl implements InpaintingService {
     private volatile ImageCheck imageCheck;
     private volatile InferenceQueue queue;
     private volatile String error;
+    private volatile List<int[]> warmUpShapes;
+    /** The warm-up of the model in service: how many shapes it has run, of how many. */
+    private volatile WarmUp warmUpProgress = new WarmUp(0);
 
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -133,8 +154,26 @@ public class ModelServiceImpl implements InpaintingService {
                     + " positive, got " + config.queue_capacity() + ", " + config.max_pixels() + ", "
                     + config.max_side() + ", " + config.request_timeout_ms());
         }
+        warmUpShapes = config.warmup_enabled() ? shapes(config.warmup_shapes()) : List.of();
         imageCheck = new ImageCheck(config.max_pixels(), config.max_side());
         return config;
+    }
+
+    private static final Pattern SHAPE = Pattern.compile("(\\d{1,4})x(\\d{1,4})");
+
+    private static List<int[]> shapes(String[] config) {
+        List<int[]> shapes = new ArrayList<>();
+        for (String shape : config == null ? new String[0] : config) {
+            Matcher m = SHAPE.matcher(shape.trim());
+            int w = m.matches() ? Integer.parseInt(m.group(1)) : 0;
+            int h = m.matches() ? Integer.parseInt(m.group(2)) : 0;
+            if (w < 1 || h < 1 || Math.max(w, h) > InpaintingOptions.MAX_SIDE_MAX) {
+                throw new IllegalArgumentException("warmup.shapes: each is WIDTHxHEIGHT, sides 1.."
+                        + InpaintingOptions.MAX_SIDE_MAX + ", got \"" + shape + "\"");
+            }
+            shapes.add(new int[] {w, h});
+        }
+        return List.copyOf(shapes);
     }
 
     private static boolean sameModel(Config a, Config b) {
@@ -168,6 +207,33 @@ public class ModelServiceImpl implements InpaintingService {
         if (previous != null) {
             // behind everything queued: work that took the old model before the swap has finished by then
             queue.afterQueued(previous::close);
+        }
+        warmUp(loaded, warmUpShapes);
+    }
+
+    /** Queues one forward pass per shape for when no request waits; a model swapped out meanwhile is left cold. */
+    private void warmUp(ModelHandle loaded, List<int[]> shapes) {
+        WarmUp progress = new WarmUp(shapes.size());
+        warmUpProgress = progress;
+        for (int[] shape : shapes) {
+            queue.whenIdle(() -> {
+                if (model.get() != loaded) {
+                    return;
+                }
+                long start = System.nanoTime();
+                loaded.inpainter().warmUp(shape[0], shape[1]);
+                LOG.info("Warmed up {}x{} ({} of {}) in {} ms", shape[0], shape[1], progress.done.incrementAndGet(),
+                        progress.shapes, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            });
+        }
+    }
+
+    private static final class WarmUp {
+        final int shapes;
+        final AtomicInteger done = new AtomicInteger();
+
+        WarmUp(int shapes) {
+            this.shapes = shapes;
         }
     }
 
@@ -314,7 +380,8 @@ public class ModelServiceImpl implements InpaintingService {
                 .lastInferenceMillis(q.lastRunMillis())
                 .meanInferenceMillis(q.meanRunMillis())
                 .maxPixels(cfg.max_pixels())
-                .requestTimeoutMillis(cfg.request_timeout_ms());
+                .requestTimeoutMillis(cfg.request_timeout_ms())
+                .warmUp(warmUpProgress.done.get(), warmUpProgress.shapes);
         if (current != null) {
             ModelDescriptor d = current.descriptor();
             b.modelName(d.name()).modelPath(d.file().toString()).modelTrainingStatus(d.training().status());

@@ -263,4 +263,65 @@ class InferenceQueueTest {
         Exception e = assertThrows(Exception.class, () -> waiting.get(5, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof ModelUnavailableException, String.valueOf(e.getCause()));
     }
+
+    @Test
+    void backgroundWorkWaitsForTheRequestsAndAPauseAfterThemAndIsNoRequest() throws Exception {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        Future<String> first = blockWorker(60_000);
+        List<String> order = new CopyOnWriteArrayList<>();
+        queue.whenIdle(() -> {
+            throw new IllegalStateException("a failed warm-up stops nothing");
+        });
+        queue.whenIdle(() -> order.add("warm-up"));
+        Future<String> waiting = callers.submit(() -> queue.run(() -> {
+            order.add("request");
+            return "request";
+        }, 60_000));
+        while (queue.length() < 1) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, queue.length());
+        release.countDown();
+        assertEquals("first", first.get(5, TimeUnit.SECONDS));
+        assertEquals("request", waiting.get(5, TimeUnit.SECONDS));
+        // a client's next request, sent at once, does not wait for the background work
+        queue.run(() -> order.add("next request"), 60_000);
+        awaitSize(order, 3);
+        assertEquals(List.of("request", "next request", "warm-up"), order);
+    }
+
+    @Test
+    void aRequestArrivingDuringBackgroundWorkRunsBeforeTheRestOfIt() throws Exception {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        List<String> order = new CopyOnWriteArrayList<>();
+        queue.whenIdle(() -> {
+            order.add("warm-up 1");
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        queue.whenIdle(() -> order.add("warm-up 2"));
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+        Future<String> request = callers.submit(() -> queue.run(() -> {
+            order.add("request");
+            return "request";
+        }, 60_000));
+        while (queue.length() < 1) {
+            Thread.sleep(5);
+        }
+        release.countDown();
+        assertEquals("request", request.get(5, TimeUnit.SECONDS));
+        awaitSize(order, 3);
+        assertEquals(List.of("warm-up 1", "request", "warm-up 2"), order);
+    }
+
+    private static void awaitSize(List<String> list, int size) throws InterruptedException {
+        long end = System.currentTimeMillis() + 5_000;
+        while (list.size() < size && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+    }
 }

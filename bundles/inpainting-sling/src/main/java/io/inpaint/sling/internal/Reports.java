@@ -38,7 +38,9 @@ final class Reports {
                 .put("lastInferenceMillis", s.getLastInferenceMillis())
                 .put("meanInferenceMillis", s.getMeanInferenceMillis())
                 .put("maxPixels", s.getMaxPixels())
-                .put("requestTimeoutMillis", s.getRequestTimeoutMillis());
+                .put("requestTimeoutMillis", s.getRequestTimeoutMillis())
+                .put("warmUpShapes", s.getWarmUpShapes())
+                .put("warmedUp", s.getWarmedUp());
     }
 
     /** The ingestion jobs of one image (queued, running and finished ones the queue keeps), newest first. */
