@@ -212,7 +212,8 @@ final class InferenceQueue {
         while (open || !queue.isEmpty()) {
             Job<?> job = queue.poll();
             long waitNanos = TimeUnit.SECONDS.toNanos(1);
-            if (job == null && open && !idle.isEmpty()) {
+            // a place taken is a request on its way (its upload being read): no background task before it
+            if (job == null && open && !idle.isEmpty() && reserved == 0) {
                 long quiet = System.nanoTime() - lastRequestEnd;
                 if (quiet >= QUIET_NANOS) {
                     runBackground(idle.poll());

@@ -273,7 +273,7 @@ class InferenceQueueTest {
             throw new IllegalStateException("a failed warm-up stops nothing");
         });
         queue.whenIdle(() -> order.add("warm-up"));
-        Future<String> waiting = callers.submit(() -> queue.run(() -> {
+        Future<String> waiting = callers.submit(() -> run(() -> {
             order.add("request");
             return "request";
         }, 60_000));
@@ -285,7 +285,7 @@ class InferenceQueueTest {
         assertEquals("first", first.get(5, TimeUnit.SECONDS));
         assertEquals("request", waiting.get(5, TimeUnit.SECONDS));
         // a client's next request, sent at once, does not wait for the background work
-        queue.run(() -> order.add("next request"), 60_000);
+        run(() -> order.add("next request"), 60_000);
         awaitSize(order, 3);
         assertEquals(List.of("request", "next request", "warm-up"), order);
     }
@@ -305,7 +305,7 @@ class InferenceQueueTest {
         });
         queue.whenIdle(() -> order.add("warm-up 2"));
         assertTrue(started.await(5, TimeUnit.SECONDS));
-        Future<String> request = callers.submit(() -> queue.run(() -> {
+        Future<String> request = callers.submit(() -> run(() -> {
             order.add("request");
             return "request";
         }, 60_000));
@@ -316,6 +316,19 @@ class InferenceQueueTest {
         assertEquals("request", request.get(5, TimeUnit.SECONDS));
         awaitSize(order, 3);
         assertEquals(List.of("warm-up 1", "request", "warm-up 2"), order);
+    }
+
+    @Test
+    void aPlaceTakenKeepsBackgroundWorkBackUntilItIsGivenBack() throws Exception {
+        queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
+        List<String> order = new CopyOnWriteArrayList<>();
+        InferenceQueue.Place place = queue.reserve(60_000);
+        queue.whenIdle(() -> order.add("warm-up"));
+        Thread.sleep(300); // the worker is idle and no request has run: only the place holds the warm-up back
+        assertEquals(List.of(), order, "a request is on its way");
+        place.close();
+        awaitSize(order, 1);
+        assertEquals(List.of("warm-up"), order);
     }
 
     private static void awaitSize(List<String> list, int size) throws InterruptedException {
