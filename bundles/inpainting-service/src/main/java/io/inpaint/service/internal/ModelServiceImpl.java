@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,9 +98,18 @@ public class ModelServiceImpl implements InpaintingService {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelServiceImpl.class);
+    /**
+     * Callers' own work (decode and prepare; composite and encode) runs this many at a time, so that a burst of
+     * admitted requests decoding at once leaves cores to the threads answering 503 (at a soak run's first instant
+     * those took 70-110 ms with 8 decoding on two cores). A forward pass takes seconds: one caller at a time per two
+     * cores keeps it fed.
+     */
+    private static final int CALLER_WORK_PERMITS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     private static final String WORKER_NAME = "inpaint-inference";
     private static final long STOP_WAIT_MS = 30_000L;
+
+    private final Semaphore callerWork = new Semaphore(CALLER_WORK_PERMITS, true);
 
     private final AtomicReference<ModelHandle> model = new AtomicReference<>();
     private final ClassLoader classLoader = getClass().getClassLoader();
@@ -291,19 +301,30 @@ public class ModelServiceImpl implements InpaintingService {
         Config cfg = config;
         try {
             ImageCheck check = imageCheck;
-            ImageCodec.Decoded picture = ImageCodec.decode(image, "image", check);
-            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
-            // prepare and composite on this thread: only the forward passes wait in the queue
+            // decode, prepare, composite and encode on this thread: only the forward passes wait in the queue
+            ImageCodec.Decoded picture;
             Inpainter.Prepared prepared;
+            callerWork.acquireUninterruptibly();
             try {
+                picture = ImageCodec.decode(image, "image", check);
+                ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
                 prepared = Inpainter.prepare(picture.image(), holes.image(), opts);
             } catch (InvalidInputException e) {
                 throw new InvalidRequestException(e.getMessage(), e);
+            } finally {
+                callerWork.release();
             }
             Inpainter.Forwarded forwarded = queue.run(place, () -> currentModel().inpainter().forward(prepared),
                     cfg.request_timeout_ms());
-            InpaintResult filled = Inpainter.composite(prepared, forwarded);
-            InpaintingResult result = encode(image, picture, filled, opts, start);
+            InpaintResult filled;
+            InpaintingResult result;
+            callerWork.acquireUninterruptibly();
+            try {
+                filled = Inpainter.composite(prepared, forwarded);
+                result = encode(image, picture, filled, opts, start);
+            } finally {
+                callerWork.release();
+            }
             completed.incrementAndGet();
             LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s)): model {} ms, total {} ms",
                     result.getWidth(), result.getHeight(), picture.format(), filled.holePixels(), filled.regions(),
