@@ -51,7 +51,7 @@ public interface InpaintingService {
      *
      * @return the place, to inpaint in or to give back (close)
      * @throws ServiceBusyException the queue, places held included, is full, or the work ahead of a new request would
-     *     outlast the request timeout
+     *     take more than half the time a request may wait (a margin for runs that slow down meanwhile)
      * @throws ModelUnavailableException no model is loaded
      */
     Admission admit() throws InpaintingException;
