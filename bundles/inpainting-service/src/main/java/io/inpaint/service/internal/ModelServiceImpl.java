@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,8 +70,10 @@ public class ModelServiceImpl implements InpaintingService {
 
         @AttributeDefinition(name = "Max pixels",
                 description = "Largest image or mask (width times height, by its header) accepted; larger ones are"
-                        + " refused before decoding (HTTP 413).")
-        long max_pixels() default 16_777_216L;
+                        + " refused before decoding (HTTP 413). The default takes a 45-megapixel camera's photos."
+                        + " Requests' pictures share half the heap, 12 bytes per pixel each: one that does not fit"
+                        + " waits until others are done.")
+        long max_pixels() default 50_000_000L;
 
         @AttributeDefinition(name = "Max side",
                 description = "Longest side in pixels, by the header, of an image or mask accepted (HTTP 413 above).")
@@ -83,18 +87,13 @@ public class ModelServiceImpl implements InpaintingService {
                 description = "How long a request may wait in the queue; a request not started by then is dropped.")
         long request_timeout_ms() default 60_000L;
 
-        @AttributeDefinition(name = "Warm up",
-                description = "After a model loads, run each warm-up shape once in the background while requests are"
-                        + " already served (they go first): an engine's first pass at a new input shape costs extra.")
-        boolean warmup_enabled() default true;
-
         @AttributeDefinition(name = "Warm-up shapes",
-                description = "WIDTHxHEIGHT of the network's input, in the order they run; each runs in its bucket"
-                        + " (sides rounded up to a multiple of 64). The first pass also takes the engine's one-time"
-                        + " start-up cost, so the smallest shape goes first: a request that comes meanwhile waits"
-                        + " less. Default: that one, the crop around a small hole in a large picture, whole 512-pixel"
-                        + " crops, middling holes, and 4:3 pictures of 512 pixels.")
-        String[] warmup_shapes() default {"64x64", "192x192", "512x512", "256x256", "384x384", "512x384", "384x512"};
+                description = "WIDTHxHEIGHT of network inputs to run once each, in this order, in the background once"
+                        + " a model is in service (requests go first); each runs in its bucket (sides rounded up to a"
+                        + " multiple of 64). For engines or devices whose first pass at a new input shape costs extra."
+                        + " Empty by default: before a model goes into service it inpaints a small picture, which"
+                        + " pays the engine's start-up cost, and on the CPU a new shape costs no more afterwards.")
+        String[] warmup_shapes() default {};
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelServiceImpl.class);
@@ -116,6 +115,7 @@ public class ModelServiceImpl implements InpaintingService {
     private BundleContext bundleContext;
     private volatile Config config;
     private volatile ImageCheck imageCheck;
+    private volatile PictureMemory pictureMemory;
     private volatile InferenceQueue queue;
     private volatile String error;
     private volatile List<int[]> warmUpShapes;
@@ -164,8 +164,9 @@ public class ModelServiceImpl implements InpaintingService {
                     + " positive, got " + config.queue_capacity() + ", " + config.max_pixels() + ", "
                     + config.max_side() + ", " + config.request_timeout_ms());
         }
-        warmUpShapes = config.warmup_enabled() ? shapes(config.warmup_shapes()) : List.of();
+        warmUpShapes = shapes(config.warmup_shapes());
         imageCheck = new ImageCheck(config.max_pixels(), config.max_side());
+        pictureMemory = PictureMemory.ofHeap(config.max_pixels());
         return config;
     }
 
@@ -209,16 +210,67 @@ public class ModelServiceImpl implements InpaintingService {
             LOG.error("Inpainting: {}", error, e);
             return;
         }
-        ModelHandle previous = model.getAndSet(loaded);
-        error = null;
         ModelDescriptor d = loaded.descriptor();
         LOG.info("Loaded model {} (training status {}) from {} on {} {} in {} ms", d.name(), d.training().status(),
                 d.file(), loaded.engine(), loaded.device(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        try {
+            firstRequests(loaded);
+        } catch (InpaintingException | RuntimeException | LinkageError e) {
+            // the pass has ended, so nothing uses the model any more
+            loaded.close();
+            ModelHandle current = model.get();
+            error = "model " + d.file() + " loaded but could not inpaint a test picture: " + e.getMessage()
+                    + (current == null ? "" : "; still serving " + current.descriptor().file());
+            LOG.error("Inpainting: {}", error, e);
+            return;
+        }
+        ModelHandle previous = model.getAndSet(loaded);
+        error = null;
         if (previous != null) {
             // behind everything queued: work that took the old model before the swap has finished by then
             queue.afterQueued(previous::close);
         }
         warmUp(loaded, warmUpShapes);
+    }
+
+    /**
+     * Runs the request path, from the upload's check to the encoded answer, on a small PNG and a small JPEG with the
+     * new model on the queue's worker, and waits for it. So the model goes into service only once it has inpainted,
+     * and the first request after a (re)load pays neither the engine's first pass (several times a later one) nor
+     * the first use of the decoders, encoders and metadata code. Queued behind the work already waiting, which the
+     * model in service still runs.
+     */
+    private void firstRequests(ModelHandle loaded) throws InpaintingException {
+        long start = System.nanoTime();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.afterQueued(() -> {
+            try {
+                for (String format : new String[] {"png", "jpeg"}) {
+                    byte[][] request = ProbePicture.request(format);
+                    process(request[0], request[1], InpaintingOptions.defaults(), loaded.inpainter()::forward);
+                }
+                done.complete(null);
+            } catch (InpaintingException | RuntimeException | Error e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InpaintingException("interrupted while the new model ran its first requests", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InpaintingException) {
+                throw (InpaintingException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw (RuntimeException) cause;
+        }
+        LOG.info("First requests of the new model (PNG, JPEG) in {} ms",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     /** Queues one forward pass per shape for when no request waits; a model swapped out meanwhile is left cold. */
@@ -296,39 +348,12 @@ public class ModelServiceImpl implements InpaintingService {
 
     private InpaintingResult inpaint(InferenceQueue.Place place, byte[] image, byte[] mask, InpaintingOptions options)
             throws InpaintingException {
-        long start = System.nanoTime();
         InpaintingOptions opts = options == null ? InpaintingOptions.defaults() : options;
-        Config cfg = config;
+        long timeout = config.request_timeout_ms();
         try {
-            ImageCheck check = imageCheck;
-            // decode, prepare, composite and encode on this thread: only the forward passes wait in the queue
-            ImageCodec.Decoded picture;
-            Inpainter.Prepared prepared;
-            callerWork.acquireUninterruptibly();
-            try {
-                picture = ImageCodec.decode(image, "image", check);
-                ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
-                prepared = Inpainter.prepare(picture.image(), holes.image(), opts);
-            } catch (InvalidInputException e) {
-                throw new InvalidRequestException(e.getMessage(), e);
-            } finally {
-                callerWork.release();
-            }
-            Inpainter.Forwarded forwarded = queue.run(place, () -> currentModel().inpainter().forward(prepared),
-                    cfg.request_timeout_ms());
-            InpaintResult filled;
-            InpaintingResult result;
-            callerWork.acquireUninterruptibly();
-            try {
-                filled = Inpainter.composite(prepared, forwarded);
-                result = encode(image, picture, filled, opts, start);
-            } finally {
-                callerWork.release();
-            }
+            InpaintingResult result = process(image, mask, opts,
+                    prepared -> queue.run(place, () -> currentModel().inpainter().forward(prepared), timeout));
             completed.incrementAndGet();
-            LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s)): model {} ms, total {} ms",
-                    result.getWidth(), result.getHeight(), picture.format(), filled.holePixels(), filled.regions(),
-                    filled.inferenceMillis(), result.getTotalMillis());
             return result;
         } catch (InvalidRequestException e) {
             failed.incrementAndGet();
@@ -347,6 +372,57 @@ public class ModelServiceImpl implements InpaintingService {
             LOG.error("Inpainting failed", e);
             throw new InpaintingException("inpainting failed: " + e.getMessage(), e);
         }
+    }
+
+    /** How a request's prepared crops get their forward passes. */
+    @FunctionalInterface
+    private interface Forward {
+        Inpainter.Forwarded run(Inpainter.Prepared prepared) throws InpaintingException;
+    }
+
+    /**
+     * The request path: decode, prepare, composite and encode on this thread, once the picture's memory is free
+     * (see {@link PictureMemory}); only {@code forward} (through the queue, for requests) runs the model.
+     */
+    private InpaintingResult process(byte[] image, byte[] mask, InpaintingOptions opts, Forward forward)
+            throws InpaintingException {
+        long start = System.nanoTime();
+        ImageCheck check = imageCheck;
+        ImageInfo size = check.check(image, "image");
+        try (PictureMemory.Share share = pictureMemory.take((long) size.getWidth() * size.getHeight(),
+                config.request_timeout_ms())) {
+            return process(image, mask, opts, forward, check, start);
+        }
+    }
+
+    private InpaintingResult process(byte[] image, byte[] mask, InpaintingOptions opts, Forward forward,
+            ImageCheck check, long start) throws InpaintingException {
+        ImageCodec.Decoded picture;
+        Inpainter.Prepared prepared;
+        callerWork.acquireUninterruptibly();
+        try {
+            picture = ImageCodec.decode(image, "image", check);
+            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
+            prepared = Inpainter.prepare(picture.image(), holes.image(), opts);
+        } catch (InvalidInputException e) {
+            throw new InvalidRequestException(e.getMessage(), e);
+        } finally {
+            callerWork.release();
+        }
+        Inpainter.Forwarded forwarded = forward.run(prepared);
+        InpaintResult filled;
+        InpaintingResult result;
+        callerWork.acquireUninterruptibly();
+        try {
+            filled = Inpainter.composite(prepared, forwarded);
+            result = encode(image, picture, filled, opts, start);
+        } finally {
+            callerWork.release();
+        }
+        LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s)): model {} ms, total {} ms",
+                result.getWidth(), result.getHeight(), picture.format(), filled.holePixels(), filled.regions(),
+                filled.inferenceMillis(), result.getTotalMillis());
+        return result;
     }
 
     /**

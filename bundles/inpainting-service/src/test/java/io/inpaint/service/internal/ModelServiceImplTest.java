@@ -59,18 +59,13 @@ class ModelServiceImplTest {
     @TempDir
     Path tmp;
 
-    /** With warm-up off unless the properties turn it on: it would compete with the tests' own requests. */
     private ModelServiceImpl activate(Object... properties) {
-        Object[] all = new Object[properties.length + 2];
-        all[0] = "warmup.enabled";
-        all[1] = false;
-        System.arraycopy(properties, 0, all, 2, properties.length);
-        return context.registerInjectActivateService(ModelServiceImpl.class, all);
+        return context.registerInjectActivateService(ModelServiceImpl.class, properties);
     }
 
     @Test
     void warmsItsShapesInTheBackgroundWhileServingAndSaysHowFar() throws Exception {
-        InpaintingService service = activate("warmup.enabled", true, "warmup.shapes", new String[] {"64x64", "100x60"});
+        InpaintingService service = activate("warmup.shapes", new String[] {"64x64", "100x60"});
         assertEquals(2, service.status().getWarmUpShapes());
         // requests are served from the start; the warm-up runs when none waits
         service.inpaint(png(picture(SIZE, SIZE)), png(mask(SIZE, SIZE)), null);
@@ -82,10 +77,10 @@ class ModelServiceImplTest {
     }
 
     @Test
-    void warmUpCanBeTurnedOffAndABadShapeIsRefused() {
+    void noShapeIsWarmedUpByDefaultAndABadShapeIsRefused() {
         assertEquals(0, activate().status().getWarmUpShapes());
         assertThrows(RuntimeException.class,
-                () -> activate("warmup.enabled", true, "warmup.shapes", new String[] {"512 by 512"}));
+                () -> activate("warmup.shapes", new String[] {"512 by 512"}));
     }
 
     @Test
@@ -207,7 +202,6 @@ class ModelServiceImplTest {
             Map<String, Object> changed = new HashMap<>();
             changed.put("model.path", copy.resolve("model.json").toString());
             changed.put("queue.capacity", 20);
-            changed.put("warmup.enabled", false);
             MockOsgi.modified(service, context.bundleContext(), changed);
             for (Future<InpaintingResult> request : requests) {
                 assertEquals(128, request.get(120, TimeUnit.SECONDS).getWidth());
