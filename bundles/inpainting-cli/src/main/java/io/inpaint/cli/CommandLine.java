@@ -19,7 +19,7 @@ final class CommandLine {
             "  inpaint bench [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
             "  inpaint profile [--engines mxnet,pytorch] [--runs N] [--warmup N] [--model FILE]",
             "  inpaint evaluate --images DIR --masks center|boxes|strokes|blobs --seed N --out DIR",
-            "                   [--size crop|full] [--engine mxnet|pytorch] [--model FILE] [--limit N]",
+            "                   [--size crop|full] [--engine mxnet|pytorch] [--model FILE] [--limit N] [--max-side N]",
             "  inpaint --help",
             "",
             "Options for filling a hole:",
@@ -70,7 +70,7 @@ final class CommandLine {
             "--model", "--max-side", "--dilate", "--threshold", "--mask-mode");
     private static final Set<String> BENCH_FLAGS = Set.of("--engines", "--runs", "--warmup", "--model");
     private static final Set<String> EVALUATE_FLAGS = Set.of("--images", "--masks", "--seed", "--out", "--size",
-            "--engine", "--model", "--limit");
+            "--engine", "--model", "--limit", "--max-side");
 
     private CommandLine() {
     }
@@ -104,10 +104,11 @@ final class CommandLine {
 
     /**
      * {@code fullSize}: the pictures at their own size rather than their 256x256 middle; {@code engine} is the DJL
-     * engine name; {@code limit} is null when every picture is evaluated.
+     * engine name; {@code limit} is null when every picture is evaluated; {@code options} are the product's (the
+     * defaults but for {@code --max-side}).
      */
     record Evaluate(Path images, MaskKind masks, int seed, Path out, boolean fullSize, String engine, Path model,
-            Integer limit) implements Command {
+            Integer limit, InpaintingOptions options) implements Command {
     }
 
     /**
@@ -135,7 +136,7 @@ final class CommandLine {
                     number("--seed", required(flags, "--seed")), Path.of(required(flags, "--out")),
                     fullSize(flags.getOrDefault("--size", "crop")), engine(flags.getOrDefault("--engine", "mxnet")),
                     model,
-                    limit == null ? null : atLeast("--limit", number("--limit", limit), 1));
+                    limit == null ? null : atLeast("--limit", number("--limit", limit), 1), options(flags));
         }
         if (bench) {
             List<String> engines = new ArrayList<>();

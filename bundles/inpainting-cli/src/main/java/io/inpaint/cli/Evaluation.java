@@ -50,7 +50,7 @@ final class Evaluation {
         ModelDescriptor model;
         try (Inpainter inpainter = Inpainter.open(command.model(), command.engine(), null)) {
             model = inpainter.descriptor();
-            methods = List.of(FillMethod.model(inpainter, command.engine()), FillMethod.telea(),
+            methods = List.of(FillMethod.model(inpainter, command.engine(), command.options()), FillMethod.telea(),
                     FillMethod.navierStokes(), FillMethod.meanColour());
             sheet = new ContactSheet(methods.stream().map(FillMethod::label).toList(),
                     command.fullSize() ? ContactSheet.MAX_ROWS_FULL_SIZE : ContactSheet.MAX_ROWS);
@@ -179,7 +179,7 @@ final class Evaluation {
         config.addProperty("modelName", model.name());
         config.addProperty("modelTraining", model.training().status());
         config.addProperty("modelSteps", model.training().steps());
-        config.addProperty("modelOptions", "the engine's defaults");
+        config.addProperty("maxSide", command.options().getMaxSide());
         config.addProperty("openCv", Core.VERSION);
         config.addProperty("openCvRadius", FillMethod.OPENCV_RADIUS);
         JsonObject definitions = new JsonObject();

@@ -27,11 +27,10 @@ record FillMethod(String key, String label, Fill fill) {
         BufferedImage apply(BufferedImage input, boolean[] hole);
     }
 
-    /** The product: the engine's request path with default options, as the command and the service run it. */
-    static FillMethod model(Inpainter inpainter, String engine) {
+    /** The product: the engine's request path with {@code options}, as the command and the service run it. */
+    static FillMethod model(Inpainter inpainter, String engine, InpaintingOptions options) {
         return new FillMethod("model", inpainter.descriptor().name() + " (" + engine + ")",
-                (input, hole) -> inpainter.inpaint(input, MaskKind.picture(hole, input.getWidth()),
-                        InpaintingOptions.defaults()).image());
+                (input, hole) -> inpainter.inpaint(input, MaskKind.picture(hole, input.getWidth()), options).image());
     }
 
     static FillMethod telea() {

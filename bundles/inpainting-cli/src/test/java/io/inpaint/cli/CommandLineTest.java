@@ -92,11 +92,13 @@ class CommandLineTest {
     void evaluateHasDefaultsAndReadsItsOptions() throws UsageException {
         Evaluate defaults = (Evaluate) parse("evaluate --images val --masks center --seed 1 --out report");
         assertEquals(new Evaluate(Path.of("val"), MaskKind.CENTER, 1, Path.of("report"), false, "MXNet",
-                HOME.resolve("models/deepfill-v1/model.json"), null), defaults);
+                HOME.resolve("models/deepfill-v1/model.json"), null, InpaintingOptions.defaults()), defaults);
         Evaluate c = (Evaluate) parse("evaluate --out r --seed -3 --masks Blobs --images v --engine pytorch"
-                + " --model m.json --limit 24 --size full");
+                + " --model m.json --limit 24 --size full --max-side 384");
         assertEquals(new Evaluate(Path.of("v"), MaskKind.BLOBS, -3, Path.of("r"), true, "PyTorch",
-                Path.of("m.json"), 24), c);
+                Path.of("m.json"), 24, InpaintingOptions.builder().maxSide(384).build()), c);
+        // the product's other options are not the evaluation's to change
+        assertThrows(UsageException.class, () -> parse("evaluate --images v --masks center --seed 1 --out r --dilate 4"));
     }
 
     @Test
