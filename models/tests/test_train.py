@@ -171,8 +171,9 @@ class TrainTest(unittest.TestCase):
 
         gen = load_generator(out / "deepfill-v1.safetensors")
         self.assertEqual(gen.cnum, 4)
+        # what is exported is the weights' moving average, kept across the resume
         for name, value in gen.state_dict().items():
-            self.assertTrue(torch.allclose(value, state["generator"][name].half().float()))
+            self.assertTrue(torch.allclose(value, state["generator_ema"][name].half().float()))
         descriptor = json.loads((out / "model.json").read_text())
         self.assertEqual((descriptor["cnum"], descriptor["training"]["status"]), (4, "trained"))
         self.assertEqual((descriptor["training"]["steps"], descriptor["training"]["imagesSeen"]), (3, 12))
@@ -180,6 +181,33 @@ class TrainTest(unittest.TestCase):
         with torch.no_grad():
             stage1, stage2, offsets = gen(torch.zeros(1, 3, 64, 64), torch.ones(1, 1, 64, 64))
         self.assertEqual(offsets.shape, (1, 2, 8, 8))
+
+    def test_exports_the_moving_average_of_the_weights(self):
+        out = Path(self.tmp.name) / "run-ema"
+        base = ["--out", str(out)] + tiny_settings(self.images) + ["--set", "optim.ema=0.75"]
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(main(base + ["--steps", "2"]), 0)
+        before = torch.load(out / "checkpoint.pt")
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(main(base + ["--steps", "3", "--resume"]), 0)
+        after = torch.load(out / "checkpoint.pt")
+        moved = 0
+        for name, average in after["generator_ema"].items():
+            # each step moves the average a quarter of the way to the new weights
+            expected = before["generator_ema"][name].lerp(after["generator"][name], 0.25)
+            self.assertTrue(torch.allclose(average, expected, atol=1e-6), name)
+            moved += int(not torch.equal(average, after["generator"][name]))
+        self.assertGreater(moved, 0, "the average lags the weights")
+        descriptor = json.loads((out / "model.json").read_text())
+        self.assertEqual(descriptor["training"]["config"]["ema"], 0.75)
+
+        plain = Path(self.tmp.name) / "run-no-ema"
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(main(["--out", str(plain), "--steps", "1"] + tiny_settings(self.images)
+                                  + ["--set", "optim.ema=0"]), 0)
+        state = torch.load(plain / "checkpoint.pt")
+        for name, value in load_generator(plain / "deepfill-v1.safetensors").state_dict().items():
+            self.assertTrue(torch.allclose(value, state["generator"][name].half().float()), name)
 
     def test_reconstruction_only_phase_leaves_the_critics_alone(self):
         out = Path(self.tmp.name) / "run-l1"

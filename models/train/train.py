@@ -177,6 +177,10 @@ class Trainer:
         # adv 0 is the reconstruction-only phase: critic updates would change nothing the generator sees
         self.critic_steps = optim["critic_steps"] if cfg["loss"]["adv"] > 0 else 0
         self.opt_g = torch.optim.Adam(self.gen.parameters(), lr=optim["lr"], betas=betas)
+        # a moving average of the generator's weights, what samples and exports show: small noisy batches move
+        # the weights about (round-to-round noise as large as a round's gain); the average keeps the trend
+        self.ema_decay = optim["ema"]
+        self.ema = copy.deepcopy(self.gen).requires_grad_(False) if self.ema_decay > 0 else None
         self.opt_d = torch.optim.Adam(list(self.gcrit.parameters()) + list(self.lcrit.parameters()),
                                       lr=optim["lr"], betas=betas)
 
@@ -195,7 +199,8 @@ class Trainer:
     def save_checkpoint(self, wall):
         state = {
             "step": self.step, "images": self.images, "epoch": self.epoch, "wall_s": wall,
-            "generator": self.gen.state_dict(), "global_critic": self.gcrit.state_dict(),
+            "generator": self.gen.state_dict(), "generator_ema": self.shown().state_dict(),
+            "global_critic": self.gcrit.state_dict(),
             "local_critic": self.lcrit.state_dict(), "opt_g": self.opt_g.state_dict(),
             "opt_d": self.opt_d.state_dict(), "rng_cpu": torch.get_rng_state(),
             "rng_cuda": torch.cuda.get_rng_state_all() if self.rt.device.type == "cuda" else [],
@@ -207,6 +212,9 @@ class Trainer:
 
     def load_checkpoint(self, state):
         self.gen.load_state_dict(state["generator"])
+        if self.ema is not None:
+            # a checkpoint from before the average had none: it starts from the weights
+            self.ema.load_state_dict(state.get("generator_ema", state["generator"]))
         self.gcrit.load_state_dict(state["global_critic"])
         self.lcrit.load_state_dict(state["local_critic"])
         self.opt_g.load_state_dict(state["opt_g"])
@@ -274,6 +282,7 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
+        self.update_ema()
         for p in self.critic_parameters():
             p.requires_grad_(True)
         with torch.no_grad():
@@ -285,13 +294,27 @@ class Trainer:
     def critic_parameters(self):
         return list(self.gcrit.parameters()) + list(self.lcrit.parameters())
 
+    @torch.no_grad()
+    def update_ema(self):
+        if self.ema is None:
+            return
+        for average, current in zip(self.ema.state_dict().values(), self.gen.state_dict().values()):
+            if average.dtype.is_floating_point:
+                average.lerp_(current, 1 - self.ema_decay)
+            else:
+                average.copy_(current)
+
+    def shown(self):
+        """The generator that samples and exports show: the moving average when there is one."""
+        return self.ema if self.ema is not None else self.gen
+
     # ---- outputs ----
 
     def write_samples(self):
         """Grid, one row per fixed sample: input, mask, stage 1, stage 2 (both composited), flow, original."""
         x, m, _ = self.to_device(self.fixed)
         with torch.no_grad(), self.rt.autocast():
-            stage1, stage2, offsets = self.gen(x, m)
+            stage1, stage2, offsets = self.shown()(x, m)
 
         def rgb(t):
             return ((t.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
@@ -316,7 +339,7 @@ class Trainer:
         summary = (f"Trained with models/train for {self.step} generator steps, {self.images} images "
                    f"({cfg['data']['crop']}px crops of {source}, batch {cfg['train']['batch']}, "
                    f"{losses_used}) on {device}.")
-        save_generator(self.gen, self.out / WEIGHTS_NAME, "F16",
+        save_generator(self.shown(), self.out / WEIGHTS_NAME, "F16",
                        {"training": "trained", "steps": str(self.step), "images": str(self.images)})
         if self.critic_steps:  # so that the next round's adversarial phase goes on where this one stopped
             save_critics(self.gcrit, self.lcrit, self.out / CRITICS_NAME, cfg)
@@ -333,7 +356,7 @@ class Trainer:
                 "data": source, "crop": cfg["data"]["crop"], "batch": cfg["train"]["batch"],
                 "masks": f"p_box {cfg['mask']['p_box']}, else strokes + box", "cnum": self.gen.cnum,
                 "criticCnum": cfg["model"]["critic_cnum"], "lr": cfg["optim"]["lr"],
-                "betas": cfg["optim"]["betas"], "criticSteps": self.critic_steps,
+                "betas": cfg["optim"]["betas"], "ema": self.ema_decay, "criticSteps": self.critic_steps,
                 "loss": {k: cfg["loss"][k] for k in ("gamma", "l1", "coarse", "ae", "adv", "global_adv",
                                                      "gp_lambda")},
                 "bf16": self.rt.amp, "compile": self.rt.compile, "seed": cfg["seed"],
@@ -428,16 +451,16 @@ class Trainer:
             return
         self.good = copy.deepcopy({
             "step": self.step, "images": self.images, "generator": self.gen.state_dict(),
-            "global_critic": self.gcrit.state_dict(), "local_critic": self.lcrit.state_dict(),
-            "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()})
+            "generator_ema": self.shown().state_dict(), "global_critic": self.gcrit.state_dict(),
+            "local_critic": self.lcrit.state_dict(), "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()})
 
     def step_back(self, progress):
         """bf16 overflow (reported with gradient penalties): return to the last good state and go on in fp32."""
         if not self.rt.amp:
             raise FloatingPointError(f"a loss is not finite at step {self.step} in fp32: lower optim.lr")
         good = self.good
-        for name, part in (("generator", self.gen), ("global_critic", self.gcrit), ("local_critic", self.lcrit),
-                           ("opt_g", self.opt_g), ("opt_d", self.opt_d)):
+        for name, part in (("generator", self.gen), ("generator_ema", self.shown()), ("global_critic", self.gcrit),
+                           ("local_critic", self.lcrit), ("opt_g", self.opt_g), ("opt_d", self.opt_d)):
             part.load_state_dict(good[name])
         progress.message(f"a loss went NaN/inf under bf16 before step {self.step}: back to step {good['step']}, "
                          "going on in fp32")
