@@ -247,7 +247,9 @@ public class ModelServiceImpl implements InpaintingService {
             try {
                 for (String format : new String[] {"png", "jpeg"}) {
                     byte[][] request = ProbePicture.request(format);
-                    process(request[0], request[1], InpaintingOptions.defaults(), loaded.inpainter()::forward);
+                    // no share of PictureMemory: requests waiting for this worker may hold it all
+                    process(request[0], request[1], InpaintingOptions.defaults(), loaded.inpainter()::forward,
+                            imageCheck, System.nanoTime());
                 }
                 done.complete(null);
             } catch (InpaintingException | RuntimeException | Error e) {
@@ -348,11 +350,18 @@ public class ModelServiceImpl implements InpaintingService {
 
     private InpaintingResult inpaint(InferenceQueue.Place place, byte[] image, byte[] mask, InpaintingOptions options)
             throws InpaintingException {
+        long start = System.nanoTime();
         InpaintingOptions opts = options == null ? InpaintingOptions.defaults() : options;
         long timeout = config.request_timeout_ms();
+        ImageCheck check = imageCheck;
         try {
-            InpaintingResult result = process(image, mask, opts,
-                    prepared -> queue.run(place, () -> currentModel().inpainter().forward(prepared), timeout));
+            ImageInfo size = check.check(image, "image");
+            InpaintingResult result;
+            try (PictureMemory.Share share = pictureMemory.take((long) size.getWidth() * size.getHeight(), timeout)) {
+                result = process(image, mask, opts,
+                        prepared -> queue.run(place, () -> currentModel().inpainter().forward(prepared), timeout),
+                        check, start);
+            }
             completed.incrementAndGet();
             return result;
         } catch (InvalidRequestException e) {
@@ -381,20 +390,11 @@ public class ModelServiceImpl implements InpaintingService {
     }
 
     /**
-     * The request path: decode, prepare, composite and encode on this thread, once the picture's memory is free
-     * (see {@link PictureMemory}); only {@code forward} (through the queue, for requests) runs the model.
+     * The request path: decode, prepare, composite and encode on this thread; only {@code forward} (through the
+     * queue, for requests) runs the model. A request calls it holding its picture's share of {@link PictureMemory}.
+     *
+     * @param start when the request began, for its total time
      */
-    private InpaintingResult process(byte[] image, byte[] mask, InpaintingOptions opts, Forward forward)
-            throws InpaintingException {
-        long start = System.nanoTime();
-        ImageCheck check = imageCheck;
-        ImageInfo size = check.check(image, "image");
-        try (PictureMemory.Share share = pictureMemory.take((long) size.getWidth() * size.getHeight(),
-                config.request_timeout_ms())) {
-            return process(image, mask, opts, forward, check, start);
-        }
-    }
-
     private InpaintingResult process(byte[] image, byte[] mask, InpaintingOptions opts, Forward forward,
             ImageCheck check, long start) throws InpaintingException {
         ImageCodec.Decoded picture;
