@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.inpaint.engine.nn.LayerProfile.Group;
@@ -27,8 +28,8 @@ public final class ContextualAttention extends AbstractBlock {
 
     static final float SOFTMAX_SCALE = 10f;
     static final float PATCH_NORM_EPS = 1e-4f;
-    /** Score elements per band of the convolution fuse: 8 MB of floats, so a 72 MB im2col buffer. */
-    static final long FUSE_BAND_ELEMENTS = 1L << 21;
+    /** Step 7's flush of subnormal weights: see {@link #softmaxOverBackground}. */
+    private static final float FLUSH_OFFSET = 0x1p-102f;
 
     /**
      * Kernel rows (and columns) of the stride-2 transposed convolution that reach the even (index 0) and odd (1)
@@ -54,7 +55,6 @@ public final class ContextualAttention extends AbstractBlock {
         NDArray scores = LayerProfile.time(Group.ATTENTION_MATCHING,
                 () -> Ops.freeingIntermediates(fd, ContextualAttention::scores));
         NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf));
-        scores.close();
         NDArray attention = LayerProfile.time(Group.SOFTMAX,
                 () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid)));
         fused.close();
@@ -85,9 +85,10 @@ public final class ContextualAttention extends AbstractBlock {
     }
 
     /**
-     * Steps 3 and 5: S[p, l] = <3x3 patch at p, 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L). With X the
-     * (L, 9C) matrix of every location's zero-padded 3x3 patch, that is X X^T with each column l scaled by its
-     * norm: one matrix product, the form both engines run fastest.
+     * Steps 3 and 5, times step 7's {@link #SOFTMAX_SCALE} (the fuse between is linear): S[p, l] = <3x3 patch at p,
+     * 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L). With X the (L, 9C) matrix of every location's
+     * zero-padded 3x3 patch, that is X times the transposed filters, X with each row l scaled by its norm: one matrix
+     * product, the form both engines run fastest.
      */
     private static NDArray scores(NDArray fd) {
         Shape s = fd.getShape();
@@ -105,8 +106,10 @@ public final class ContextualAttention extends AbstractBlock {
         }
         // (N,C,hf,wf,9) -> (N, location, C * 9): one (c, ky, kx) patch per location
         NDArray patches = NDArrays.stack(taps, 4).reshape(n, c, l, 9).transpose(0, 2, 1, 3).reshape(n, l, c * 9);
-        NDArray norms = patches.square().sum(new int[] {2}).sqrt().maximum(PATCH_NORM_EPS).reshape(n, 1, l);
-        return productsWithTransposed(patches, patches).divi(norms);
+        NDArray norms = patches.square().sum(new int[] {2}, true).sqrt().maximum(PATCH_NORM_EPS);
+        // step 7's scale and the norms scale the (L, 9C) filters: each pass over the L x L product costs more
+        NDArray filters = patches.div(norms).muli(SOFTMAX_SCALE);
+        return productsWithTransposed(patches, filters);
     }
 
     /** Step 4: 1 for background patches whose zero-padded 3x3 mask patch is all zero, as (N, 1, L). */
@@ -118,91 +121,117 @@ public final class ContextualAttention extends AbstractBlock {
         return touched.eq(0).toType(md.getDataType(), false).reshape(s.get(0), 1, s.get(2) * s.get(3));
     }
 
-    /** Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l. */
+    /**
+     * Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l. Each pass over the
+     * score matrix is memory-bound, and a new score-matrix-sized array costs more than a pass in place (the pages of
+     * a fresh 64 MB array are faulted in one by one: about 30 ms against 5-10 ms on this project's 2-core machine),
+     * so where slices are views (PyTorch) the steps write in place into the scores and one more array, and elsewhere
+     * (MXNet, whose slices are copies) they run as few operations as they can. Takes over (and may return) scores.
+     */
     private static NDArray fuseBothOrders(NDArray scores, int hf, int wf) {
-        NDArray raster = Ops.freeingIntermediates(scores, ContextualAttention::fuse);
-        NDArray columnMajor = Ops.freeingIntermediates(raster, t -> swapOrder(t, hf, wf));
-        raster.close();
-        NDArray fused = Ops.freeingIntermediates(columnMajor, ContextualAttention::fuse);
-        columnMajor.close();
-        NDArray back = Ops.freeingIntermediates(fused, t -> swapOrder(t, wf, hf));
-        fused.close();
-        return back;
+        if ("MXNet".equals(scores.getManager().getEngine().getEngineName())) {
+            NDArray raster = Ops.freeingIntermediates(scores, ContextualAttention::fuse);
+            scores.close();
+            NDArray columnMajor = Ops.freeingIntermediates(raster, t -> swapOrder(t, hf, wf));
+            raster.close();
+            NDArray fused = Ops.freeingIntermediates(columnMajor, ContextualAttention::fuse);
+            columnMajor.close();
+            NDArray back = Ops.freeingIntermediates(fused, t -> swapOrder(t, wf, hf));
+            fused.close();
+            return back;
+        }
+        // in a scope of its own: PyTorch's views keep the storage they look at alive until they are closed
+        return Ops.freeingIntermediates(scores, s -> {
+            NDArray work = s.getManager().create(s.getShape(), s.getDataType(), s.getDevice());
+            fuseInto(s, work);
+            swapOrderInto(work, s, hf, wf);
+            fuseInto(s, work);
+            swapOrderInto(work, s, wf, hf);
+            return s;
+        });
     }
 
     /** Re-indexes both axes of (N, P, L) between raster (y * cols + x) and column-major (x * rows + y) order. */
     private static NDArray swapOrder(NDArray s, int rows, int cols) {
         Shape shape = s.getShape();
-        return s.reshape(shape.get(0), rows, cols, rows, cols).transpose(0, 2, 1, 4, 3).reshape(shape);
+        NDArray grids = s.reshape(shape.get(0), rows, cols, rows, cols);
+        return Ops.consuming(Ops.consuming(grids, t -> t.transpose(0, 2, 1, 4, 3)), t -> t.reshape(shape));
+    }
+
+    /** {@link #swapOrder} written into {@code out}, where reshapes and slices are views. */
+    private static void swapOrderInto(NDArray s, NDArray out, int rows, int cols) {
+        long n = s.getShape().get(0);
+        out.reshape(n, cols, rows, cols, rows).set(new NDIndex(":"),
+                s.reshape(n, rows, cols, rows, cols).transpose(0, 2, 1, 4, 3));
     }
 
     /**
-     * S'[p, l] = S[p-1, l-1] + S[p, l] + S[p+1, l+1], zero outside. Both forms below compute exactly this; which is
-     * fast depends on the engine (4096 x 4096 on 2 cores: MXNet convolution 0.3 s vs slices 0.75 s, PyTorch slices
-     * 0.28 s vs convolution 1.4 s), so the engine's name picks one.
+     * S'[p, l] = S[p-1, l-1] + S[p, l] + S[p+1, l+1], zero outside, on (N, P, L) with P = L. In the flattened (N, P * L)
+     * the neighbours lie L + 1 before and after, so both forms ({@code fuse} and {@code fuseInto}) sum the array
+     * shifted by -(L + 1), 0 and +(L + 1): a few passes over contiguous memory, where a 3x3 convolution over the
+     * matrix unrolls it nine times. The shift crosses into the next row only in the first and last columns, which
+     * are then recomputed from their true neighbours.
+     *
+     * <p>This form, for MXNet: a (3, 1) convolution, since with one zero row appended (N, P + 1, L) is
+     * (N, 1, L, L + 1), where the flat neighbours L + 1 apart are the cells above and below.
      */
     static NDArray fuse(NDArray s) {
-        return "MXNet".equals(s.getManager().getEngine().getEngineName()) ? fuseByConvolution(s) : fuseBySlices(s);
-    }
-
-    /** {@link #fuseByConvolution(NDArray, long)} in bands of about {@value #FUSE_BAND_ELEMENTS} elements. */
-    static NDArray fuseByConvolution(NDArray s) {
-        return fuseByConvolution(s, Math.max(1, FUSE_BAND_ELEMENTS / s.getShape().get(2)));
-    }
-
-    /**
-     * The fuse as a 3x3 identity-kernel convolution over the (P, L) matrix seen as a 1-channel image, run on bands
-     * of {@code bandRows} rows p (each read with the rows either side) and joined: MKL-DNN's im2col buffer for the
-     * whole matrix is 9 times its size (600 MB at 4096 x 4096). Each output is the same sum as in one piece.
-     */
-    static NDArray fuseByConvolution(NDArray s, long bandRows) {
         Shape shape = s.getShape();
-        long p = shape.get(1);
-        NDArray image = s.reshape(shape.get(0), 1, p, shape.get(2));
-        NDArray identity = s.getManager().eye(3, 3, 0, s.getDataType(), s.getDevice()).reshape(1, 1, 3, 3);
-        NDList bands = new NDList();
-        for (long start = 0; start < p; start += bandRows) {
-            long from = start;
-            long to = Math.min(start + bandRows, p);
-            bands.add(Ops.freeingIntermediates(image, m -> fuseBand(m, identity, from, to)));
+        long n = shape.get(0);
+        long l = shape.get(2);
+        NDArray zeroRow = s.getManager().zeros(new Shape(n, 1, l), s.getDataType(), s.getDevice());
+        NDArray column = s.getManager().ones(new Shape(1, 1, 3, 1), s.getDataType(), s.getDevice());
+        NDArray image = Ops.consuming(NDArrays.concat(new NDList(s, zeroRow), 1), t -> t.reshape(n, 1, l, l + 1));
+        NDArray sum = Ops.consuming(image, t -> Conv2d.conv2d(
+                t, column, null, new Shape(1, 1), new Shape(1, 0), new Shape(1, 1), 1).singletonOrThrow());
+        sum = Ops.consuming(Ops.consuming(sum, t -> t.reshape(n, l + 1, l)), t -> t.get(new NDIndex(":, :{}", l)));
+        recomputeEdgeColumns(sum, s);
+        return sum;
+    }
+
+    /** {@link #fuse} written into {@code out}, for engines whose slices are views: a copy and two additions in place. */
+    static void fuseInto(NDArray s, NDArray out) {
+        Shape shape = s.getShape();
+        long n = shape.get(0);
+        long size = shape.get(1) * shape.get(2);
+        long d = shape.get(2) + 1;
+        NDArray from = s.reshape(n, size);
+        NDArray to = out.reshape(n, size);
+        to.set(new NDIndex(":"), from);
+        to.get(new NDIndex(":, {}:", d)).addi(from.get(new NDIndex(":, :{}", size - d)));
+        to.get(new NDIndex(":, :{}", size - d)).addi(from.get(new NDIndex(":, {}:", d)));
+        recomputeEdgeColumns(out, s);
+    }
+
+    /** Columns 0 and L - 1 of the fuse in place: (p, 0) has no upper-left neighbour, (p, L - 1) no lower-right one. */
+    private static void recomputeEdgeColumns(NDArray sum, NDArray s) {
+        long n = s.getShape().get(0);
+        long l = s.getShape().get(2);
+        if (l == 1) {
+            sum.set(new NDIndex(":"), s); // no diagonal neighbours at all
+            return;
         }
-        return NDArrays.concat(bands, 2).reshape(shape);
-    }
-
-    /** Rows [from, to) of the identity-kernel convolution of (N, 1, P, L), from rows [from - 1, to + 1) of it. */
-    private static NDArray fuseBand(NDArray image, NDArray identity, long from, long to) {
-        long lo = Math.max(from - 1, 0);
-        long hi = Math.min(to + 1, image.getShape().get(2));
-        NDArray out = Ops.conv2d(image.get(new NDIndex(":, :, {}:{}", lo, hi)), identity, 1, 1);
-        return out.get(new NDIndex(":, :, {}:{}", from - lo, to - lo));
-    }
-
-    /** The fuse as the sum of three diagonal shifts of the zero-padded matrix. */
-    static NDArray fuseBySlices(NDArray s) {
-        Shape shape = s.getShape();
-        NDArray padded = Ops.zeroPad(s.reshape(shape.get(0), 1, shape.get(1), shape.get(2)), 1);
-        return padded.get(":, :, :-2, :-2")
-                .add(padded.get(":, :, 1:-1, 1:-1"))
-                .add(padded.get(":, :, 2:, 2:"))
-                .reshape(shape);
+        NDArray zero = s.getManager().zeros(new Shape(n, 1), s.getDataType(), s.getDevice());
+        NDArray below = NDArrays.concat(new NDList(s.get(new NDIndex(":, 1:, 1")), zero), 1);
+        sum.set(new NDIndex(":, :, 0"), s.get(new NDIndex(":, :, 0")).add(below));
+        NDArray above = NDArrays.concat(new NDList(zero, s.get(new NDIndex(":, :-1, {}", l - 2))), 1);
+        sum.set(new NDIndex(":, :, {}", l - 1), s.get(new NDIndex(":, :, {}", l - 1)).add(above));
     }
 
     /**
-     * Step 7: A = softmax(10 * S * valid) over background patches, times valid, with weights below the smallest
-     * normal float set to 0. Such weights add nothing a float can hold to step 9, but as subnormal operands they make
-     * its matrix product 20-250x slower on x86 (measured on PyTorch, which does not flush them).
+     * Step 7: A = softmax(logits * valid) over background patches, times valid, with weights too small for a normal
+     * float set to 0; the logits are the fused scores already times {@link #SOFTMAX_SCALE} (step 3 scales its
+     * filters), and are overwritten. Such weights add nothing a float can hold to step 9, but as subnormal operands
+     * they make its matrix product 20-250x slower on x86 (measured on PyTorch, which does not flush them).
      */
-    static NDArray softmaxOverBackground(NDArray scores, NDArray valid) {
-        // in place where it can be and closed when done: each of these arrays is score-matrix sized
-        NDArray logits = scores.mul(valid).muli(SOFTMAX_SCALE);
-        NDArray attention = logits.softmax(2).muli(valid);
-        logits.close();
-        NDArray normal = attention.gte(Float.MIN_NORMAL);
-        NDArray keep = normal.toType(attention.getDataType(), false);
-        normal.close();
-        attention.muli(keep);
-        keep.close();
-        return attention;
+    static NDArray softmaxOverBackground(NDArray logits, NDArray valid) {
+        // in place where it can be: a new score-matrix-sized array costs several passes in place
+        NDArray attention = logits.muli(valid).softmax(2);
+        // adding and taking away 2^-102 rounds weights below 2^-101 to multiples of 2^-125, subnormal ones to 0; those
+        // up to 2^-77 move by at most an ulp, larger ones (any weight that counts) come back unchanged: two passes in
+        // place where a comparison and a mask cost two new arrays. It goes first, as any arithmetic on subnormal
+        // operands is slow (PyTorch's softmax leaves many).
+        return attention.addi(FLUSH_OFFSET).subi(FLUSH_OFFSET).muli(valid);
     }
 
     /** Step 8: (dy, dx) from each position to its most attended background patch, (N,2,hf,wf) INT32. */
