@@ -30,6 +30,8 @@ public final class ContextualAttention extends AbstractBlock {
     static final float PATCH_NORM_EPS = 1e-4f;
     /** Step 7's flush of subnormal weights: see {@link #softmaxOverBackground}. */
     private static final float FLUSH_OFFSET = 0x1p-102f;
+    /** e^-88 is below the smallest normal float (e^-87.34): logits that far under their row's largest are flushed. */
+    private static final float NEGLIGIBLE_LOGIT = 88f;
 
     /**
      * Kernel rows (and columns) of the stride-2 transposed convolution that reach the even (index 0) and odd (1)
@@ -226,7 +228,16 @@ public final class ContextualAttention extends AbstractBlock {
      */
     static NDArray softmaxOverBackground(NDArray logits, NDArray valid) {
         // in place where it can be: a new score-matrix-sized array costs several passes in place
-        NDArray attention = logits.muli(valid).softmax(2);
+        logits.muli(valid);
+        if (!"MXNet".equals(logits.getManager().getEngine().getEngineName())) {
+            // PyTorch's softmax writes e^(x - max) below the smallest normal float as subnormals, slow to write and to
+            // read back (MXNet's leaves almost none). Those under e^-88 get -inf, so exactly 0: the flush below would
+            // set them to 0 anyway, and they are too small to change the sum of a row, whose largest term is 1.
+            NDArray negligible = logits.lt(logits.max(new int[] {2}, true).subi(NEGLIGIBLE_LOGIT));
+            logits.set(negligible, Float.NEGATIVE_INFINITY);
+            negligible.close();
+        }
+        NDArray attention = logits.softmax(2);
         // adding and taking away 2^-102 rounds weights below 2^-101 to multiples of 2^-125, subnormal ones to 0; those
         // up to 2^-77 move by at most an ulp, larger ones (any weight that counts) come back unchanged: two passes in
         // place where a comparison and a mask cost two new arrays. It goes first, as any arithmetic on subnormal

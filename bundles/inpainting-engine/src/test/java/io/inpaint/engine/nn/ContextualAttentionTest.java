@@ -141,16 +141,22 @@ class ContextualAttentionTest {
     @MethodSource("io.inpaint.engine.TestSupport#engines")
     void softmaxKeepsNormalWeightsAndFlushesSubnormalOnes(String engine) {
         try (NDManager manager = TestSupport.manager(engine)) {
-            // logits (scores x 10) 0, -10, -100 (e^-100 is a subnormal float) and an invalid patch
-            NDArray logits = manager.create(new float[] {0f, -10f, -100f, 50f}, new Shape(1, 1, 4));
-            NDArray valid = manager.create(new float[] {1f, 1f, 1f, 0f}, new Shape(1, 1, 4));
+            // logits (scores x 10): e^-87.5, e^-95 and e^-100 are subnormal floats, e^-60 a tiny normal one
+            float[] x = {0f, -10f, -60f, -87.5f, -95f, -100f, 50f};
+            NDArray logits = manager.create(x, new Shape(1, 1, x.length));
+            NDArray valid = manager.create(new float[] {1f, 1f, 1f, 1f, 1f, 1f, 0f}, new Shape(1, 1, x.length));
             float[] a = ContextualAttention.softmaxOverBackground(logits, valid).toFloatArray();
             // the invalid patch takes part in the softmax with logit 0, as in the spec, then gets weight 0
-            double sum = 2 + Math.exp(-10) + Math.exp(-100);
+            double sum = 1; // the invalid patch's e^0
+            for (int i = 0; i < 6; i++) {
+                sum += Math.exp(x[i]);
+            }
             assertEquals(1 / sum, a[0], 1e-7);
             assertEquals(Math.exp(-10) / sum, a[1], 1e-10);
-            assertEquals(0f, a[2]);
-            assertEquals(0f, a[3]);
+            assertEquals(Math.exp(-60) / sum, a[2], 1e-6 * Math.exp(-60) / sum);
+            for (int i = 3; i < x.length; i++) {
+                assertEquals(0f, a[i], "weight " + i);
+            }
             assertTrue(Math.exp(-100) / sum > Float.MIN_VALUE, "the unflushed weight would be a subnormal float");
         }
     }
