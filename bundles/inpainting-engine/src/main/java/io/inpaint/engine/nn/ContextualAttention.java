@@ -154,14 +154,14 @@ public final class ContextualAttention extends AbstractBlock {
     }
 
     /** Re-indexes both axes of (N, P, L) between raster (y * cols + x) and column-major (x * rows + y) order. */
-    private static NDArray swapOrder(NDArray s, int rows, int cols) {
+    static NDArray swapOrder(NDArray s, int rows, int cols) {
         Shape shape = s.getShape();
         NDArray grids = s.reshape(shape.get(0), rows, cols, rows, cols);
         return Ops.consuming(Ops.consuming(grids, t -> t.transpose(0, 2, 1, 4, 3)), t -> t.reshape(shape));
     }
 
     /** {@link #swapOrder} written into {@code out}, where reshapes and slices are views. */
-    private static void swapOrderInto(NDArray s, NDArray out, int rows, int cols) {
+    static void swapOrderInto(NDArray s, NDArray out, int rows, int cols) {
         long n = s.getShape().get(0);
         out.reshape(n, cols, rows, cols, rows).set(new NDIndex(":"),
                 s.reshape(n, rows, cols, rows, cols).transpose(0, 2, 1, 4, 3));
@@ -241,7 +241,7 @@ public final class ContextualAttention extends AbstractBlock {
         // adding and taking away 2^-102 rounds weights below 2^-101 to multiples of 2^-125, subnormal ones to 0; those
         // up to 2^-77 move by at most an ulp, larger ones (any weight that counts) come back unchanged: two passes in
         // place where a comparison and a mask cost two new arrays. It goes first, as any arithmetic on subnormal
-        // operands is slow (PyTorch's softmax leaves many).
+        // operands is slow (PyTorch's softmax still leaves those between e^-88 and e^-87.34, and quotients by sums).
         return attention.addi(FLUSH_OFFSET).subi(FLUSH_OFFSET).muli(valid);
     }
 

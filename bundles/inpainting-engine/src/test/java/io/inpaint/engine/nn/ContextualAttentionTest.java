@@ -134,6 +134,45 @@ class ContextualAttentionTest {
     }
 
     /**
+     * Both forms of the re-indexing from raster to column-major order of a rows x cols grid (here 3 x 4) give
+     * out[q, r] = s[p(q), p(r)] with p(x * rows + y) = y * cols + x.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void swapsFollowTheColumnMajorOrder(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            int rows = 3;
+            int cols = 4;
+            int positions = rows * cols;
+            int n = 2;
+            float[] values = new float[n * positions * positions];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i;
+            }
+            float[] expected = new float[values.length];
+            for (int b = 0; b < n; b++) {
+                for (int q = 0; q < positions; q++) {
+                    for (int r = 0; r < positions; r++) {
+                        int pq = (q % rows) * cols + q / rows;
+                        int pr = (r % rows) * cols + r / rows;
+                        expected[(b * positions + q) * positions + r] = values[(b * positions + pq) * positions + pr];
+                    }
+                }
+            }
+            Shape shape = new Shape(n, positions, positions);
+            NDArray s = manager.create(values, shape);
+            NDArray want = manager.create(expected, shape);
+            assertEquals(want, ContextualAttention.swapOrder(s, rows, cols), "transpose");
+            if (!"MXNet".equals(engine)) {
+                // writes through reshapes, which are views on this engine only
+                NDArray out = manager.create(shape);
+                ContextualAttention.swapOrderInto(s, out, rows, cols);
+                assertEquals(want, out, "transpose in place");
+            }
+        }
+    }
+
+    /**
      * Step 7's weights: a softmax over the valid patches only, with weights too small for a normal float flushed to 0
      * (they would only slow step 9's product down) and the larger ones kept as they are.
      */
