@@ -125,10 +125,10 @@ public final class ContextualAttention extends AbstractBlock {
 
     /**
      * Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l. Each pass over the
-     * score matrix is memory-bound, and a new score-matrix-sized array costs more than a pass in place (the pages of
-     * a fresh 64 MB array are faulted in one by one: about 30 ms against 5-10 ms on this project's 2-core machine),
-     * so where slices are views (PyTorch) the steps write in place into the scores and one more array, and elsewhere
-     * (MXNet, whose slices are copies) they run as few operations as they can. Takes over (and may return) scores.
+     * score matrix is memory-bound, and one into a new array costs several in place (at 4096 x 4096 on this project's
+     * 2-core machine about 30 ms against 5-10 ms), so where slices are views (PyTorch) the steps write in place into
+     * the scores and one more array, and elsewhere (MXNet, whose slices and reshapes are copies) they run as few
+     * operations as they can. Takes over (and may return) scores.
      */
     private static NDArray fuseBothOrders(NDArray scores, int hf, int wf) {
         if ("MXNet".equals(scores.getManager().getEngine().getEngineName())) {
