@@ -134,13 +134,9 @@ public final class ContextualAttention extends AbstractBlock {
         if ("MXNet".equals(scores.getManager().getEngine().getEngineName())) {
             NDArray raster = Ops.freeingIntermediates(scores, ContextualAttention::fuse);
             scores.close();
-            NDArray columnMajor = Ops.freeingIntermediates(raster, t -> swapOrder(t, hf, wf));
+            NDArray fused = Ops.freeingIntermediates(raster, t -> fuseColumnMajorInRasterOrder(t, hf, wf));
             raster.close();
-            NDArray fused = Ops.freeingIntermediates(columnMajor, ContextualAttention::fuse);
-            columnMajor.close();
-            NDArray back = Ops.freeingIntermediates(fused, t -> swapOrder(t, wf, hf));
-            fused.close();
-            return back;
+            return fused;
         }
         // in a scope of its own: PyTorch's views keep the storage they look at alive until they are closed
         return Ops.freeingIntermediates(scores, s -> {
@@ -153,14 +149,10 @@ public final class ContextualAttention extends AbstractBlock {
         });
     }
 
-    /** Re-indexes both axes of (N, P, L) between raster (y * cols + x) and column-major (x * rows + y) order. */
-    static NDArray swapOrder(NDArray s, int rows, int cols) {
-        Shape shape = s.getShape();
-        NDArray grids = s.reshape(shape.get(0), rows, cols, rows, cols);
-        return Ops.consuming(Ops.consuming(grids, t -> t.transpose(0, 2, 1, 4, 3)), t -> t.reshape(shape));
-    }
-
-    /** {@link #swapOrder} written into {@code out}, where reshapes and slices are views. */
+    /**
+     * Re-indexes both axes of (N, P, L) from raster (y * cols + x) to column-major (x * rows + y) order, written into
+     * {@code out}, for engines whose reshapes and slices are views.
+     */
     static void swapOrderInto(NDArray s, NDArray out, int rows, int cols) {
         long n = s.getShape().get(0);
         out.reshape(n, cols, rows, cols, rows).set(new NDIndex(":"),
@@ -175,20 +167,100 @@ public final class ContextualAttention extends AbstractBlock {
      * are then recomputed from their true neighbours.
      *
      * <p>This form, for MXNet: a (3, 1) convolution, since with one zero row appended (N, P + 1, L) is
-     * (N, 1, L, L + 1), where the flat neighbours L + 1 apart are the cells above and below.
+     * (N, 1, L, L + 1), where the flat neighbours L + 1 apart are the cells above and below. Returns (N, P + 1, L)
+     * with that zero row, as {@link #fuseColumnMajorInRasterOrder} takes it.
      */
     static NDArray fuse(NDArray s) {
         Shape shape = s.getShape();
         long n = shape.get(0);
         long l = shape.get(2);
         NDArray zeroRow = s.getManager().zeros(new Shape(n, 1, l), s.getDataType(), s.getDevice());
-        NDArray column = s.getManager().ones(new Shape(1, 1, 3, 1), s.getDataType(), s.getDevice());
         NDArray image = Ops.consuming(NDArrays.concat(new NDList(s, zeroRow), 1), t -> t.reshape(n, 1, l, l + 1));
-        NDArray sum = Ops.consuming(image, t -> Conv2d.conv2d(
-                t, column, null, new Shape(1, 1), new Shape(1, 0), new Shape(1, 1), 1).singletonOrThrow());
-        sum = Ops.consuming(Ops.consuming(sum, t -> t.reshape(n, l + 1, l)), t -> t.get(new NDIndex(":, :{}", l)));
+        NDArray sum = Ops.consuming(Ops.consuming(image, t -> verticalSum(t, 1)), t -> t.reshape(n, l + 1, l));
+        sum.set(new NDIndex(":, {}", l), 0f); // the convolution summed into the zero row
         recomputeEdgeColumns(sum, s);
         return sum;
+    }
+
+    /** Each cell of (N, 1, H, W) plus the cells {@code step} rows above and below it, zero outside. */
+    private static NDArray verticalSum(NDArray image, int step) {
+        NDArray column = image.getManager().ones(new Shape(1, 1, 3, 1), image.getDataType(), image.getDevice());
+        return Conv2d.conv2d(image, column, null, new Shape(1, 1), new Shape(step, 0), new Shape(step, 1), 1)
+                .singletonOrThrow();
+    }
+
+    /**
+     * The column-major fuse of a raster-ordered (N, P + 1, L) with a zero last row, without re-ordering it (MXNet,
+     * where reshapes copy, so each re-ordering takes three operations over the whole matrix): with the grid of
+     * positions rows x cols, the column-major neighbours of (p, l) are (p -+ cols, l -+ cols) unless p or l lies in
+     * the grid's first or last row, cols (L + 1) apart in the flattened matrix, so the convolution of {@link #fuse}
+     * dilated by cols sums them. Where the column-major order wraps (p or l in the grid's first or last row, a strip
+     * 4 / rows of the matrix) the sum is recomputed from gathered neighbours. Returns (N, P, L).
+     */
+    static NDArray fuseColumnMajorInRasterOrder(NDArray t, int rows, int cols) {
+        long n = t.getShape().get(0);
+        int l = (int) t.getShape().get(2);
+        int[] next = new int[l];
+        int[] prev = new int[l];
+        for (int p = 0; p < l; p++) {
+            int x = p % cols;
+            // -1: no neighbour, after the last position or before the first
+            next[p] = p < l - cols ? p + cols : x + 1 < cols ? x + 1 : -1;
+            prev[p] = p >= cols ? p - cols : x >= 1 ? l - cols + x - 1 : -1;
+        }
+        NDArray image = t.reshape(n, 1, l, l + 1);
+        NDArray sum = Ops.consuming(Ops.consuming(image, i -> verticalSum(i, cols)), v -> v.reshape(n, l + 1, l));
+        // the grid's first and last rows of p, all l (one band when the grid has one row)
+        for (int[] band : rows == 1 ? new int[][] {{0, cols}} : new int[][] {{0, cols}, {l - cols, l}}) {
+            NDArray own = t.get(new NDIndex(":, {}:{}", band[0], band[1]));
+            NDArray before = gatherRows(t, prev, band).get(new NDIndex(":, :, {}", gatherIndex(t, prev, l)));
+            NDArray after = gatherRows(t, next, band).get(new NDIndex(":, :, {}", gatherIndex(t, next, l)));
+            sum.set(new NDIndex(":, {}:{}", band[0], band[1]), own.add(before).addi(after));
+        }
+        // the other p, where p -+ cols are its neighbours, and l in the grid's first and last rows
+        if (rows > 2) {
+            for (int[] band : new int[][] {{0, cols}, {l - cols, l}}) {
+                NDIndex inner = new NDIndex(":, {}:{}, {}:{}", cols, l - cols, band[0], band[1]);
+                NDArray before = gatherColumns(t, prev, band).get(new NDIndex(":, :{}", l - 2 * cols));
+                NDArray after = gatherColumns(t, next, band).get(new NDIndex(":, {}:{}", 2 * cols, l));
+                sum.set(inner, t.get(inner).add(before).addi(after));
+            }
+        }
+        return Ops.consuming(sum, s -> s.get(new NDIndex(":, :{}", l)));
+    }
+
+    /** Rows neighbour[band] of t (N, P + 1, L), the zero last row where there is none, and a zero column appended. */
+    private static NDArray gatherRows(NDArray t, int[] neighbour, int[] band) {
+        int[] index = new int[band[1] - band[0]];
+        for (int i = 0; i < index.length; i++) {
+            int p = neighbour[band[0] + i];
+            index[i] = p < 0 ? neighbour.length : p;
+        }
+        NDArray rows = t.get(new NDIndex(":, {}", t.getManager().create(index)));
+        NDArray zero = t.getManager().zeros(new Shape(rows.getShape().get(0), index.length, 1), t.getDataType(),
+                t.getDevice());
+        return NDArrays.concat(new NDList(rows, zero), 2);
+    }
+
+    /** neighbour[l] for every l, the appended zero column (index L) where there is none. */
+    private static NDArray gatherIndex(NDArray t, int[] neighbour, int l) {
+        int[] index = new int[l];
+        for (int i = 0; i < l; i++) {
+            index[i] = neighbour[i] < 0 ? l : neighbour[i];
+        }
+        return t.getManager().create(index);
+    }
+
+    /** Columns neighbour[band] of t (N, P + 1, L), zero where there is none. */
+    private static NDArray gatherColumns(NDArray t, int[] neighbour, int[] band) {
+        int[] index = new int[band[1] - band[0]];
+        float[] present = new float[index.length];
+        for (int i = 0; i < index.length; i++) {
+            int q = neighbour[band[0] + i];
+            index[i] = Math.max(q, 0);
+            present[i] = q < 0 ? 0f : 1f;
+        }
+        return t.get(new NDIndex(":, :, {}", t.getManager().create(index))).muli(t.getManager().create(present));
     }
 
     /** {@link #fuse} written into {@code out}, for engines whose slices are views: a copy and two additions in place. */
@@ -210,14 +282,14 @@ public final class ContextualAttention extends AbstractBlock {
         long n = s.getShape().get(0);
         long l = s.getShape().get(2);
         if (l == 1) {
-            sum.set(new NDIndex(":"), s); // no diagonal neighbours at all
+            sum.set(new NDIndex(":, :1"), s); // no diagonal neighbours at all
             return;
         }
         NDArray zero = s.getManager().zeros(new Shape(n, 1), s.getDataType(), s.getDevice());
         NDArray below = NDArrays.concat(new NDList(s.get(new NDIndex(":, 1:, 1")), zero), 1);
-        sum.set(new NDIndex(":, :, 0"), s.get(new NDIndex(":, :, 0")).add(below));
+        sum.set(new NDIndex(":, :{}, 0", l), s.get(new NDIndex(":, :, 0")).add(below));
         NDArray above = NDArrays.concat(new NDList(zero, s.get(new NDIndex(":, :-1, {}", l - 2))), 1);
-        sum.set(new NDIndex(":, :, {}", l - 1), s.get(new NDIndex(":, :, {}", l - 1)).add(above));
+        sum.set(new NDIndex(":, :{}, {}", l, l - 1), s.get(new NDIndex(":, :, {}", l - 1)).add(above));
     }
 
     /**

@@ -123,7 +123,10 @@ class ContextualAttentionTest {
             }
             NDArray s = manager.create(values, new Shape(n, p, l));
             NDArray want = manager.create(expected, new Shape(n, p, l));
-            assertTrue(ContextualAttention.fuse(s).allClose(want, 0, 1e-5, false), "convolution form");
+            // the convolution form returns (N, P + 1, L) with a zero last row
+            NDArray padded = ContextualAttention.fuse(s);
+            assertTrue(padded.get(new NDIndex(":, :{}", p)).allClose(want, 0, 1e-5, false), "convolution form");
+            assertEquals(0f, padded.get(new NDIndex(":, {}", p)).abs().max().getFloat(), "its zero row");
             if (!"MXNet".equals(engine)) {
                 // writes through slices, which are views on this engine only
                 NDArray out = manager.create(s.getShape());
@@ -134,42 +137,66 @@ class ContextualAttentionTest {
     }
 
     /**
-     * Both forms of the re-indexing from raster to column-major order of a rows x cols grid (here 3 x 4) give
-     * out[q, r] = s[p(q), p(r)] with p(x * rows + y) = y * cols + x.
+     * The column-major fuse, in place of re-ordering, fusing and re-ordering back: on grids of one, two and more rows
+     * (where the strips it recomputes overlap, meet or leave an inside), for MXNet's form on every engine; and PyTorch's
+     * re-ordering into an array against the definition.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.inpaint.engine.TestSupport#engines")
-    void swapsFollowTheColumnMajorOrder(String engine) {
+    void columnMajorFuseFollowsTheDefinition(String engine) {
         try (NDManager manager = TestSupport.manager(engine)) {
-            int rows = 3;
-            int cols = 4;
-            int positions = rows * cols;
-            int n = 2;
-            float[] values = new float[n * positions * positions];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = i;
-            }
-            float[] expected = new float[values.length];
-            for (int b = 0; b < n; b++) {
-                for (int q = 0; q < positions; q++) {
-                    for (int r = 0; r < positions; r++) {
-                        int pq = (q % rows) * cols + q / rows;
-                        int pr = (r % rows) * cols + r / rows;
-                        expected[(b * positions + q) * positions + r] = values[(b * positions + pq) * positions + pr];
+            java.util.Random random = new java.util.Random(4);
+            for (int[] grid : new int[][] {{1, 4}, {2, 3}, {3, 4}, {5, 3}}) {
+                int rows = grid[0];
+                int cols = grid[1];
+                int positions = rows * cols;
+                int n = 2;
+                // (N, P + 1, L) with a zero last row, raster order
+                float[] values = new float[n * (positions + 1) * positions];
+                for (int b = 0; b < n; b++) {
+                    for (int i = 0; i < positions * positions; i++) {
+                        values[b * (positions + 1) * positions + i] = (float) random.nextGaussian();
                     }
                 }
-            }
-            Shape shape = new Shape(n, positions, positions);
-            NDArray s = manager.create(values, shape);
-            NDArray want = manager.create(expected, shape);
-            assertEquals(want, ContextualAttention.swapOrder(s, rows, cols), "transpose");
-            if (!"MXNet".equals(engine)) {
-                // writes through reshapes, which are views on this engine only
-                NDArray out = manager.create(shape);
-                ContextualAttention.swapOrderInto(s, out, rows, cols);
-                assertEquals(want, out, "transpose in place");
+                float[] fused = new float[n * positions * positions];
+                float[] swapped = new float[n * positions * positions];
+                for (int b = 0; b < n; b++) {
+                    for (int p = 0; p < positions; p++) {
+                        for (int l = 0; l < positions; l++) {
+                            float sum = 0;
+                            for (int d = -1; d <= 1; d++) {
+                                int pd = shiftInColumnMajorOrder(p, d, rows, cols);
+                                int ld = shiftInColumnMajorOrder(l, d, rows, cols);
+                                if (pd >= 0 && ld >= 0) {
+                                    sum += values[(b * (positions + 1) + pd) * positions + ld];
+                                }
+                            }
+                            fused[(b * positions + p) * positions + l] = sum;
+                            int q = (p % cols) * rows + p / cols; // the column-major index of raster p
+                            int r = (l % cols) * rows + l / cols;
+                            swapped[(b * positions + q) * positions + r] = values[(b * (positions + 1) + p) * positions + l];
+                        }
+                    }
+                }
+                NDArray s = manager.create(values, new Shape(n, positions + 1, positions));
+                NDArray want = manager.create(fused, new Shape(n, positions, positions));
+                String name = rows + " x " + cols;
+                assertTrue(ContextualAttention.fuseColumnMajorInRasterOrder(s, rows, cols)
+                        .allClose(want, 0, 1e-5, false), "fuse in raster order, " + name);
+                if (!"MXNet".equals(engine)) {
+                    // writes through reshapes, which are views on this engine only
+                    NDArray out = manager.create(new Shape(n, positions, positions));
+                    ContextualAttention.swapOrderInto(s.get(new NDIndex(":, :{}", positions)), out, rows, cols);
+                    assertEquals(manager.create(swapped, out.getShape()), out, "re-ordering, " + name);
+                }
             }
         }
+    }
+
+    /** The raster index of the position d steps from raster p in column-major order, -1 off the grid. */
+    private static int shiftInColumnMajorOrder(int p, int d, int rows, int cols) {
+        int q = (p % cols) * rows + p / cols + d;
+        return q < 0 || q >= rows * cols ? -1 : (q % rows) * cols + q / rows;
     }
 
     /**
