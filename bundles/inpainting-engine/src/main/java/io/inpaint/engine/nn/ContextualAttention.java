@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.inpaint.engine.nn.LayerProfile.Group;
@@ -27,8 +28,10 @@ public final class ContextualAttention extends AbstractBlock {
 
     static final float SOFTMAX_SCALE = 10f;
     static final float PATCH_NORM_EPS = 1e-4f;
-    /** Score elements per band of the convolution fuse: 8 MB of floats, so a 72 MB im2col buffer. */
-    static final long FUSE_BAND_ELEMENTS = 1L << 21;
+    /** Step 7's flush of subnormal weights: see {@link #softmaxOverBackground}. */
+    private static final float FLUSH_OFFSET = 0x1p-102f;
+    /** e^-88 is below the smallest normal float (e^-87.34): logits that far under their row's largest are flushed. */
+    private static final float NEGLIGIBLE_LOGIT = 88f;
 
     /**
      * Kernel rows (and columns) of the stride-2 transposed convolution that reach the even (index 0) and odd (1)
@@ -54,7 +57,6 @@ public final class ContextualAttention extends AbstractBlock {
         NDArray scores = LayerProfile.time(Group.ATTENTION_MATCHING,
                 () -> Ops.freeingIntermediates(fd, ContextualAttention::scores));
         NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf));
-        scores.close();
         NDArray attention = LayerProfile.time(Group.SOFTMAX,
                 () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid)));
         fused.close();
@@ -85,9 +87,10 @@ public final class ContextualAttention extends AbstractBlock {
     }
 
     /**
-     * Steps 3 and 5: S[p, l] = <3x3 patch at p, 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L). With X the
-     * (L, 9C) matrix of every location's zero-padded 3x3 patch, that is X X^T with each column l scaled by its
-     * norm: one matrix product, the form both engines run fastest.
+     * Steps 3 and 5, times step 7's {@link #SOFTMAX_SCALE} (the fuse between is linear): S[p, l] = <3x3 patch at p,
+     * 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L). With X the (L, 9C) matrix of every location's
+     * zero-padded 3x3 patch, that is X times the transposed filters, X with each row l scaled by its norm: one matrix
+     * product, the form both engines run fastest.
      */
     private static NDArray scores(NDArray fd) {
         Shape s = fd.getShape();
@@ -105,8 +108,10 @@ public final class ContextualAttention extends AbstractBlock {
         }
         // (N,C,hf,wf,9) -> (N, location, C * 9): one (c, ky, kx) patch per location
         NDArray patches = NDArrays.stack(taps, 4).reshape(n, c, l, 9).transpose(0, 2, 1, 3).reshape(n, l, c * 9);
-        NDArray norms = patches.square().sum(new int[] {2}).sqrt().maximum(PATCH_NORM_EPS).reshape(n, 1, l);
-        return productsWithTransposed(patches, patches).divi(norms);
+        NDArray norms = patches.square().sum(new int[] {2}, true).sqrt().maximum(PATCH_NORM_EPS);
+        // step 7's scale and the norms scale the (L, 9C) filters: each pass over the L x L product costs more
+        NDArray filters = patches.div(norms).muli(SOFTMAX_SCALE);
+        return productsWithTransposed(patches, filters);
     }
 
     /** Step 4: 1 for background patches whose zero-padded 3x3 mask patch is all zero, as (N, 1, L). */
@@ -118,91 +123,199 @@ public final class ContextualAttention extends AbstractBlock {
         return touched.eq(0).toType(md.getDataType(), false).reshape(s.get(0), 1, s.get(2) * s.get(3));
     }
 
-    /** Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l. */
+    /**
+     * Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l. Each pass over the
+     * score matrix is memory-bound, and one into a new array costs several in place (at 4096 x 4096 on this project's
+     * 2-core machine about 30 ms against 5-10 ms), so where slices are views (PyTorch) the steps write in place into
+     * the scores and one more array, and elsewhere (MXNet, whose slices and reshapes are copies) they run as few
+     * operations as they can. Takes over (and may return) scores.
+     */
     private static NDArray fuseBothOrders(NDArray scores, int hf, int wf) {
-        NDArray raster = Ops.freeingIntermediates(scores, ContextualAttention::fuse);
-        NDArray columnMajor = Ops.freeingIntermediates(raster, t -> swapOrder(t, hf, wf));
-        raster.close();
-        NDArray fused = Ops.freeingIntermediates(columnMajor, ContextualAttention::fuse);
-        columnMajor.close();
-        NDArray back = Ops.freeingIntermediates(fused, t -> swapOrder(t, wf, hf));
-        fused.close();
-        return back;
-    }
-
-    /** Re-indexes both axes of (N, P, L) between raster (y * cols + x) and column-major (x * rows + y) order. */
-    private static NDArray swapOrder(NDArray s, int rows, int cols) {
-        Shape shape = s.getShape();
-        return s.reshape(shape.get(0), rows, cols, rows, cols).transpose(0, 2, 1, 4, 3).reshape(shape);
+        if ("MXNet".equals(scores.getManager().getEngine().getEngineName())) {
+            NDArray raster = Ops.freeingIntermediates(scores, ContextualAttention::fuse);
+            scores.close();
+            NDArray fused = Ops.freeingIntermediates(raster, t -> fuseColumnMajorInRasterOrder(t, hf, wf));
+            raster.close();
+            return fused;
+        }
+        // in a scope of its own: PyTorch's views keep the storage they look at alive until they are closed
+        return Ops.freeingIntermediates(scores, s -> {
+            NDArray work = s.getManager().create(s.getShape(), s.getDataType(), s.getDevice());
+            fuseInto(s, work);
+            swapOrderInto(work, s, hf, wf);
+            fuseInto(s, work);
+            swapOrderInto(work, s, wf, hf);
+            return s;
+        });
     }
 
     /**
-     * S'[p, l] = S[p-1, l-1] + S[p, l] + S[p+1, l+1], zero outside. Both forms below compute exactly this; which is
-     * fast depends on the engine (4096 x 4096 on 2 cores: MXNet convolution 0.3 s vs slices 0.75 s, PyTorch slices
-     * 0.28 s vs convolution 1.4 s), so the engine's name picks one.
+     * Re-indexes both axes of (N, P, L) from raster (y * cols + x) to column-major (x * rows + y) order, written into
+     * {@code out}, for engines whose reshapes and slices are views.
+     */
+    static void swapOrderInto(NDArray s, NDArray out, int rows, int cols) {
+        long n = s.getShape().get(0);
+        out.reshape(n, cols, rows, cols, rows).set(new NDIndex(":"),
+                s.reshape(n, rows, cols, rows, cols).transpose(0, 2, 1, 4, 3));
+    }
+
+    /**
+     * S'[p, l] = S[p-1, l-1] + S[p, l] + S[p+1, l+1], zero outside, on (N, P, L) with P = L. In the flattened (N, P * L)
+     * the neighbours lie L + 1 before and after, so both forms ({@code fuse} and {@code fuseInto}) sum the array
+     * shifted by -(L + 1), 0 and +(L + 1): a few passes over contiguous memory, where a 3x3 convolution over the
+     * matrix unrolls it nine times. The shift crosses into the next row only in the first and last columns, which
+     * are then recomputed from their true neighbours.
+     *
+     * <p>This form, for MXNet: a (3, 1) convolution, since with one zero row appended (N, P + 1, L) is
+     * (N, 1, L, L + 1), where the flat neighbours L + 1 apart are the cells above and below. Returns (N, P + 1, L)
+     * with that zero row, as {@link #fuseColumnMajorInRasterOrder} takes it.
      */
     static NDArray fuse(NDArray s) {
-        return "MXNet".equals(s.getManager().getEngine().getEngineName()) ? fuseByConvolution(s) : fuseBySlices(s);
+        Shape shape = s.getShape();
+        long n = shape.get(0);
+        long l = shape.get(2);
+        NDArray zeroRow = s.getManager().zeros(new Shape(n, 1, l), s.getDataType(), s.getDevice());
+        NDArray image = Ops.consuming(NDArrays.concat(new NDList(s, zeroRow), 1), t -> t.reshape(n, 1, l, l + 1));
+        NDArray sum = Ops.consuming(Ops.consuming(image, t -> verticalSum(t, 1)), t -> t.reshape(n, l + 1, l));
+        sum.set(new NDIndex(":, {}", l), 0f); // the convolution summed into the zero row
+        recomputeEdgeColumns(sum, s);
+        return sum;
     }
 
-    /** {@link #fuseByConvolution(NDArray, long)} in bands of about {@value #FUSE_BAND_ELEMENTS} elements. */
-    static NDArray fuseByConvolution(NDArray s) {
-        return fuseByConvolution(s, Math.max(1, FUSE_BAND_ELEMENTS / s.getShape().get(2)));
+    /** Each cell of (N, 1, H, W) plus the cells {@code step} rows above and below it, zero outside. */
+    private static NDArray verticalSum(NDArray image, int step) {
+        NDArray column = image.getManager().ones(new Shape(1, 1, 3, 1), image.getDataType(), image.getDevice());
+        return Conv2d.conv2d(image, column, null, new Shape(1, 1), new Shape(step, 0), new Shape(step, 1), 1)
+                .singletonOrThrow();
     }
 
     /**
-     * The fuse as a 3x3 identity-kernel convolution over the (P, L) matrix seen as a 1-channel image, run on bands
-     * of {@code bandRows} rows p (each read with the rows either side) and joined: MKL-DNN's im2col buffer for the
-     * whole matrix is 9 times its size (600 MB at 4096 x 4096). Each output is the same sum as in one piece.
+     * The column-major fuse of a raster-ordered (N, P + 1, L) with a zero last row, without re-ordering it (MXNet,
+     * where reshapes copy, so each re-ordering takes three operations over the whole matrix): with the grid of
+     * positions rows x cols, the column-major neighbours of (p, l) are (p -+ cols, l -+ cols) unless p or l lies in
+     * the grid's first or last row, cols (L + 1) apart in the flattened matrix, so the convolution of {@link #fuse}
+     * dilated by cols sums them. Where the column-major order wraps (p or l in the grid's first or last row, a strip
+     * 4 / rows of the matrix) the sum is recomputed from gathered neighbours. Returns (N, P, L). (The same with
+     * PyTorch's views and gathers took 390-408 ms at 512x512 against 170-176 ms for re-ordering in place.)
      */
-    static NDArray fuseByConvolution(NDArray s, long bandRows) {
-        Shape shape = s.getShape();
-        long p = shape.get(1);
-        NDArray image = s.reshape(shape.get(0), 1, p, shape.get(2));
-        NDArray identity = s.getManager().eye(3, 3, 0, s.getDataType(), s.getDevice()).reshape(1, 1, 3, 3);
-        NDList bands = new NDList();
-        for (long start = 0; start < p; start += bandRows) {
-            long from = start;
-            long to = Math.min(start + bandRows, p);
-            bands.add(Ops.freeingIntermediates(image, m -> fuseBand(m, identity, from, to)));
+    static NDArray fuseColumnMajorInRasterOrder(NDArray t, int rows, int cols) {
+        long n = t.getShape().get(0);
+        int l = (int) t.getShape().get(2);
+        int[] next = new int[l];
+        int[] prev = new int[l];
+        for (int p = 0; p < l; p++) {
+            int x = p % cols;
+            // -1: no neighbour, after the last position or before the first
+            next[p] = p < l - cols ? p + cols : x + 1 < cols ? x + 1 : -1;
+            prev[p] = p >= cols ? p - cols : x >= 1 ? l - cols + x - 1 : -1;
         }
-        return NDArrays.concat(bands, 2).reshape(shape);
+        NDArray image = t.reshape(n, 1, l, l + 1);
+        NDArray sum = Ops.consuming(Ops.consuming(image, i -> verticalSum(i, cols)), v -> v.reshape(n, l + 1, l));
+        // the grid's first and last rows of p, all l (one band when the grid has one row)
+        for (int[] band : rows == 1 ? new int[][] {{0, cols}} : new int[][] {{0, cols}, {l - cols, l}}) {
+            NDArray own = t.get(new NDIndex(":, {}:{}", band[0], band[1]));
+            NDArray before = gatherRows(t, prev, band).get(new NDIndex(":, :, {}", gatherIndex(t, prev, l)));
+            NDArray after = gatherRows(t, next, band).get(new NDIndex(":, :, {}", gatherIndex(t, next, l)));
+            sum.set(new NDIndex(":, {}:{}", band[0], band[1]), own.add(before).addi(after));
+        }
+        // the other p, where p -+ cols are its neighbours, and l in the grid's first and last rows
+        if (rows > 2) {
+            for (int[] band : new int[][] {{0, cols}, {l - cols, l}}) {
+                NDIndex inner = new NDIndex(":, {}:{}, {}:{}", cols, l - cols, band[0], band[1]);
+                NDArray before = gatherColumns(t, prev, band).get(new NDIndex(":, :{}", l - 2 * cols));
+                NDArray after = gatherColumns(t, next, band).get(new NDIndex(":, {}:{}", 2 * cols, l));
+                sum.set(inner, t.get(inner).add(before).addi(after));
+            }
+        }
+        return Ops.consuming(sum, s -> s.get(new NDIndex(":, :{}", l)));
     }
 
-    /** Rows [from, to) of the identity-kernel convolution of (N, 1, P, L), from rows [from - 1, to + 1) of it. */
-    private static NDArray fuseBand(NDArray image, NDArray identity, long from, long to) {
-        long lo = Math.max(from - 1, 0);
-        long hi = Math.min(to + 1, image.getShape().get(2));
-        NDArray out = Ops.conv2d(image.get(new NDIndex(":, :, {}:{}", lo, hi)), identity, 1, 1);
-        return out.get(new NDIndex(":, :, {}:{}", from - lo, to - lo));
+    /** Rows neighbour[band] of t (N, P + 1, L), the zero last row where there is none, and a zero column appended. */
+    private static NDArray gatherRows(NDArray t, int[] neighbour, int[] band) {
+        int[] index = new int[band[1] - band[0]];
+        for (int i = 0; i < index.length; i++) {
+            int p = neighbour[band[0] + i];
+            index[i] = p < 0 ? neighbour.length : p;
+        }
+        NDArray rows = t.get(new NDIndex(":, {}", t.getManager().create(index)));
+        NDArray zero = t.getManager().zeros(new Shape(rows.getShape().get(0), index.length, 1), t.getDataType(),
+                t.getDevice());
+        return NDArrays.concat(new NDList(rows, zero), 2);
     }
 
-    /** The fuse as the sum of three diagonal shifts of the zero-padded matrix. */
-    static NDArray fuseBySlices(NDArray s) {
+    /** neighbour[l] for every l, the appended zero column (index L) where there is none. */
+    private static NDArray gatherIndex(NDArray t, int[] neighbour, int l) {
+        int[] index = new int[l];
+        for (int i = 0; i < l; i++) {
+            index[i] = neighbour[i] < 0 ? l : neighbour[i];
+        }
+        return t.getManager().create(index);
+    }
+
+    /** Columns neighbour[band] of t (N, P + 1, L), zero where there is none. */
+    private static NDArray gatherColumns(NDArray t, int[] neighbour, int[] band) {
+        int[] index = new int[band[1] - band[0]];
+        float[] present = new float[index.length];
+        for (int i = 0; i < index.length; i++) {
+            int q = neighbour[band[0] + i];
+            index[i] = Math.max(q, 0);
+            present[i] = q < 0 ? 0f : 1f;
+        }
+        return t.get(new NDIndex(":, :, {}", t.getManager().create(index))).muli(t.getManager().create(present));
+    }
+
+    /** {@link #fuse} written into {@code out}, for engines whose slices are views: a copy and two additions in place. */
+    static void fuseInto(NDArray s, NDArray out) {
         Shape shape = s.getShape();
-        NDArray padded = Ops.zeroPad(s.reshape(shape.get(0), 1, shape.get(1), shape.get(2)), 1);
-        return padded.get(":, :, :-2, :-2")
-                .add(padded.get(":, :, 1:-1, 1:-1"))
-                .add(padded.get(":, :, 2:, 2:"))
-                .reshape(shape);
+        long n = shape.get(0);
+        long size = shape.get(1) * shape.get(2);
+        long d = shape.get(2) + 1;
+        NDArray from = s.reshape(n, size);
+        NDArray to = out.reshape(n, size);
+        to.set(new NDIndex(":"), from);
+        to.get(new NDIndex(":, {}:", d)).addi(from.get(new NDIndex(":, :{}", size - d)));
+        to.get(new NDIndex(":, :{}", size - d)).addi(from.get(new NDIndex(":, {}:", d)));
+        recomputeEdgeColumns(out, s);
+    }
+
+    /** Columns 0 and L - 1 of the fuse in place: (p, 0) has no upper-left neighbour, (p, L - 1) no lower-right one. */
+    private static void recomputeEdgeColumns(NDArray sum, NDArray s) {
+        long n = s.getShape().get(0);
+        long l = s.getShape().get(2);
+        if (l == 1) {
+            sum.set(new NDIndex(":, :1"), s); // no diagonal neighbours at all
+            return;
+        }
+        NDArray zero = s.getManager().zeros(new Shape(n, 1), s.getDataType(), s.getDevice());
+        NDArray below = NDArrays.concat(new NDList(s.get(new NDIndex(":, 1:, 1")), zero), 1);
+        sum.set(new NDIndex(":, :{}, 0", l), s.get(new NDIndex(":, :, 0")).add(below));
+        NDArray above = NDArrays.concat(new NDList(zero, s.get(new NDIndex(":, :-1, {}", l - 2))), 1);
+        sum.set(new NDIndex(":, :{}, {}", l, l - 1), s.get(new NDIndex(":, :, {}", l - 1)).add(above));
     }
 
     /**
-     * Step 7: A = softmax(10 * S * valid) over background patches, times valid, with weights below the smallest
-     * normal float set to 0. Such weights add nothing a float can hold to step 9, but as subnormal operands they make
-     * its matrix product 20-250x slower on x86 (measured on PyTorch, which does not flush them).
+     * Step 7: A = softmax(logits * valid) over background patches, times valid, with weights too small for a normal
+     * float set to 0; the logits are the fused scores already times {@link #SOFTMAX_SCALE} (step 3 scales its
+     * filters), and are overwritten. Such weights add nothing a float can hold to step 9, but as subnormal operands
+     * they make its matrix product 20-250x slower on x86 (measured on PyTorch, which does not flush them).
      */
-    static NDArray softmaxOverBackground(NDArray scores, NDArray valid) {
-        // in place where it can be and closed when done: each of these arrays is score-matrix sized
-        NDArray logits = scores.mul(valid).muli(SOFTMAX_SCALE);
-        NDArray attention = logits.softmax(2).muli(valid);
-        logits.close();
-        NDArray normal = attention.gte(Float.MIN_NORMAL);
-        NDArray keep = normal.toType(attention.getDataType(), false);
-        normal.close();
-        attention.muli(keep);
-        keep.close();
-        return attention;
+    static NDArray softmaxOverBackground(NDArray logits, NDArray valid) {
+        // in place where it can be: a new score-matrix-sized array costs several passes in place
+        logits.muli(valid);
+        if (!"MXNet".equals(logits.getManager().getEngine().getEngineName())) {
+            // PyTorch's softmax writes e^(x - max) below the smallest normal float as subnormals, slow to write and to
+            // read back (MXNet's leaves almost none). Those under e^-88 get -inf, so exactly 0: the flush below would
+            // set them to 0 anyway, and they are too small to change the sum of a row, whose largest term is 1.
+            NDArray negligible = logits.lt(logits.max(new int[] {2}, true).subi(NEGLIGIBLE_LOGIT));
+            logits.set(negligible, Float.NEGATIVE_INFINITY);
+            negligible.close();
+        }
+        NDArray attention = logits.softmax(2);
+        // adding and taking away 2^-102 rounds weights below 2^-101 to multiples of 2^-125, subnormal ones to 0; those
+        // up to 2^-77 move by at most an ulp, larger ones (any weight that counts) come back unchanged: two passes in
+        // place where a comparison and a mask cost two new arrays. It goes first, as any arithmetic on subnormal
+        // operands is slow (PyTorch's softmax still leaves those between e^-88 and e^-87.34, and quotients by sums).
+        return attention.addi(FLUSH_OFFSET).subi(FLUSH_OFFSET).muli(valid);
     }
 
     /** Step 8: (dy, dx) from each position to its most attended background patch, (N,2,hf,wf) INT32. */

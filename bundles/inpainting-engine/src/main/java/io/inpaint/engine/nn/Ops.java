@@ -43,6 +43,16 @@ final class Ops {
     }
 
     /**
+     * {@code step} applied to {@code x}, which is closed as soon as the result exists: in chains of score-matrix-sized
+     * arrays, where {@link #freeingIntermediates} would hold every link until the chain ends.
+     */
+    static NDArray consuming(NDArray x, UnaryOperator<NDArray> step) {
+        NDArray result = step.apply(x);
+        x.close();
+        return result;
+    }
+
+    /**
      * Closes arrays the forward pass no longer reads, in inference only: training keeps them for the backward pass.
      * Otherwise every intermediate lives until the request's manager closes (about 3 GB at 512x512 on MXNet).
      */

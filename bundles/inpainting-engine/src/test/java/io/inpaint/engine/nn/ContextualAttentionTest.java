@@ -92,8 +92,8 @@ class ContextualAttentionTest {
     }
 
     /**
-     * The engine picks one of two fuse forms for speed; both must give the spec's result on every engine, the
-     * convolution also when run in bands (here of 5, 5 and 2 rows).
+     * The engine picks one of two fuse forms for speed; both must give the spec's result, in the first and last
+     * columns too, where their shifted sums wrap between rows.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.inpaint.engine.TestSupport#engines")
@@ -123,10 +123,80 @@ class ContextualAttentionTest {
             }
             NDArray s = manager.create(values, new Shape(n, p, l));
             NDArray want = manager.create(expected, new Shape(n, p, l));
-            assertTrue(ContextualAttention.fuseByConvolution(s).allClose(want, 0, 1e-5, false), "convolution form");
-            assertTrue(ContextualAttention.fuseByConvolution(s, 5).allClose(want, 0, 1e-5, false), "convolution in bands");
-            assertTrue(ContextualAttention.fuseBySlices(s).allClose(want, 0, 1e-5, false), "slice form");
+            // the convolution form returns (N, P + 1, L) with a zero last row
+            NDArray padded = ContextualAttention.fuse(s);
+            assertTrue(padded.get(new NDIndex(":, :{}", p)).allClose(want, 0, 1e-5, false), "convolution form");
+            assertEquals(0f, padded.get(new NDIndex(":, {}", p)).abs().max().getFloat(), "its zero row");
+            if (!"MXNet".equals(engine)) {
+                // writes through slices, which are views on this engine only
+                NDArray out = manager.create(s.getShape());
+                ContextualAttention.fuseInto(s, out);
+                assertTrue(out.allClose(want, 0, 1e-5, false), "form in place");
+            }
         }
+    }
+
+    /**
+     * The column-major fuse, in place of re-ordering, fusing and re-ordering back: on grids of one, two and more rows
+     * (where the strips it recomputes overlap, meet or leave an inside), for MXNet's form on every engine; and PyTorch's
+     * re-ordering into an array against the definition.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void columnMajorFuseFollowsTheDefinition(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            java.util.Random random = new java.util.Random(4);
+            for (int[] grid : new int[][] {{1, 4}, {2, 3}, {3, 4}, {5, 3}}) {
+                int rows = grid[0];
+                int cols = grid[1];
+                int positions = rows * cols;
+                int n = 2;
+                // (N, P + 1, L) with a zero last row, raster order
+                float[] values = new float[n * (positions + 1) * positions];
+                for (int b = 0; b < n; b++) {
+                    for (int i = 0; i < positions * positions; i++) {
+                        values[b * (positions + 1) * positions + i] = (float) random.nextGaussian();
+                    }
+                }
+                float[] fused = new float[n * positions * positions];
+                float[] swapped = new float[n * positions * positions];
+                for (int b = 0; b < n; b++) {
+                    for (int p = 0; p < positions; p++) {
+                        for (int l = 0; l < positions; l++) {
+                            float sum = 0;
+                            for (int d = -1; d <= 1; d++) {
+                                int pd = shiftInColumnMajorOrder(p, d, rows, cols);
+                                int ld = shiftInColumnMajorOrder(l, d, rows, cols);
+                                if (pd >= 0 && ld >= 0) {
+                                    sum += values[(b * (positions + 1) + pd) * positions + ld];
+                                }
+                            }
+                            fused[(b * positions + p) * positions + l] = sum;
+                            int q = (p % cols) * rows + p / cols; // the column-major index of raster p
+                            int r = (l % cols) * rows + l / cols;
+                            swapped[(b * positions + q) * positions + r] = values[(b * (positions + 1) + p) * positions + l];
+                        }
+                    }
+                }
+                NDArray s = manager.create(values, new Shape(n, positions + 1, positions));
+                NDArray want = manager.create(fused, new Shape(n, positions, positions));
+                String name = rows + " x " + cols;
+                assertTrue(ContextualAttention.fuseColumnMajorInRasterOrder(s, rows, cols)
+                        .allClose(want, 0, 1e-5, false), "fuse in raster order, " + name);
+                if (!"MXNet".equals(engine)) {
+                    // writes through reshapes, which are views on this engine only
+                    NDArray out = manager.create(new Shape(n, positions, positions));
+                    ContextualAttention.swapOrderInto(s.get(new NDIndex(":, :{}", positions)), out, rows, cols);
+                    assertEquals(manager.create(swapped, out.getShape()), out, "re-ordering, " + name);
+                }
+            }
+        }
+    }
+
+    /** The raster index of the position d steps from raster p in column-major order, -1 off the grid. */
+    private static int shiftInColumnMajorOrder(int p, int d, int rows, int cols) {
+        int q = (p % cols) * rows + p / cols + d;
+        return q < 0 || q >= rows * cols ? -1 : (q % rows) * cols + q / rows;
     }
 
     /**
@@ -137,16 +207,22 @@ class ContextualAttentionTest {
     @MethodSource("io.inpaint.engine.TestSupport#engines")
     void softmaxKeepsNormalWeightsAndFlushesSubnormalOnes(String engine) {
         try (NDManager manager = TestSupport.manager(engine)) {
-            // x 10 in the softmax: exponents 0, -10, -100 (e^-100 is a subnormal float) and an invalid patch
-            NDArray scores = manager.create(new float[] {0f, -1f, -10f, 5f}, new Shape(1, 1, 4));
-            NDArray valid = manager.create(new float[] {1f, 1f, 1f, 0f}, new Shape(1, 1, 4));
-            float[] a = ContextualAttention.softmaxOverBackground(scores, valid).toFloatArray();
-            // the invalid patch takes part in the softmax with score 0, as in the spec, then gets weight 0
-            double sum = 2 + Math.exp(-10) + Math.exp(-100);
+            // logits (scores x 10): e^-87.5, e^-95 and e^-100 are subnormal floats, e^-60 a tiny normal one
+            float[] x = {0f, -10f, -60f, -87.5f, -95f, -100f, 50f};
+            NDArray logits = manager.create(x, new Shape(1, 1, x.length));
+            NDArray valid = manager.create(new float[] {1f, 1f, 1f, 1f, 1f, 1f, 0f}, new Shape(1, 1, x.length));
+            float[] a = ContextualAttention.softmaxOverBackground(logits, valid).toFloatArray();
+            // the invalid patch takes part in the softmax with logit 0, as in the spec, then gets weight 0
+            double sum = 1; // the invalid patch's e^0
+            for (int i = 0; i < 6; i++) {
+                sum += Math.exp(x[i]);
+            }
             assertEquals(1 / sum, a[0], 1e-7);
             assertEquals(Math.exp(-10) / sum, a[1], 1e-10);
-            assertEquals(0f, a[2]);
-            assertEquals(0f, a[3]);
+            assertEquals(Math.exp(-60) / sum, a[2], 1e-6 * Math.exp(-60) / sum);
+            for (int i = 3; i < x.length; i++) {
+                assertEquals(0f, a[i], "weight " + i);
+            }
             assertTrue(Math.exp(-100) / sum > Float.MIN_VALUE, "the unflushed weight would be a subnormal float");
         }
     }
