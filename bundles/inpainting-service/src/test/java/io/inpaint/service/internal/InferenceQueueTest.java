@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.ModelUnavailableException;
@@ -93,9 +94,7 @@ class InferenceQueueTest {
         queue = new InferenceQueue(1, "test-worker", getClass().getClassLoader());
         Future<String> first = blockWorker(60_000);
         Future<String> waiting = callers.submit(() -> run(() -> "second", 60_000));
-        while (queue.length() < 1) {
-            Thread.sleep(5);
-        }
+        awaitQueued(1);
         assertTrue(queue.refusal(60_000) != null);
         long start = System.nanoTime();
         ServiceBusyException busy = assertThrows(ServiceBusyException.class, () -> run(() -> "third", 60_000));
@@ -119,9 +118,7 @@ class InferenceQueueTest {
         InferenceQueue.Place again = queue.reserve(60_000);
         assertThrows(IllegalStateException.class, () -> queue.run(place, () -> "given back", 60_000));
         Future<String> waiting = callers.submit(() -> queue.run(again, () -> "second", 60_000));
-        while (queue.length() < 1) {
-            Thread.sleep(5);
-        }
+        awaitQueued(1);
         again.close(); // filled: the place now is the queued work's
         assertThrows(ServiceBusyException.class, () -> queue.reserve(60_000), "the work holds the place");
         release.countDown();
@@ -183,9 +180,7 @@ class InferenceQueueTest {
         queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
         Future<String> first = blockWorker(60_000);
         Future<String> waiting = callers.submit(() -> run(() -> "queued", 60_000));
-        while (queue.length() < 1) {
-            Thread.sleep(5);
-        }
+        awaitQueued(1);
         queue.capacity(1);
         assertEquals(1, queue.capacity());
         assertThrows(ServiceBusyException.class, () -> run(() -> "new", 60_000));
@@ -215,19 +210,14 @@ class InferenceQueueTest {
             order.add("second");
             return "second";
         }, 60_000));
-        while (queue.length() < 1) {
-            Thread.sleep(5);
-        }
+        awaitQueued(1);
         // even on a full queue, and it neither counts as waiting nor makes the queue look full
         queue.afterQueued(() -> order.add("closed"));
         assertEquals(1, queue.length());
         release.countDown();
         assertEquals("first", first.get(5, TimeUnit.SECONDS));
         assertEquals("second", waiting.get(5, TimeUnit.SECONDS));
-        long end = System.currentTimeMillis() + 5_000;
-        while (order.size() < 2 && System.currentTimeMillis() < end) {
-            Thread.sleep(5);
-        }
+        awaitSize(order, 2);
         assertEquals(List.of("second", "closed"), order);
         assertEquals(0, queue.length());
     }
@@ -256,9 +246,7 @@ class InferenceQueueTest {
         queue = new InferenceQueue(2, "test-worker", getClass().getClassLoader());
         blockWorker(60_000);
         Future<String> waiting = callers.submit(() -> run(() -> "queued", 60_000));
-        while (queue.length() < 1) {
-            Thread.sleep(5);
-        }
+        awaitQueued(1);
         callers.submit(() -> queue.close(5_000));
         Exception e = assertThrows(Exception.class, () -> waiting.get(5, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof ModelUnavailableException, String.valueOf(e.getCause()));
@@ -277,9 +265,7 @@ class InferenceQueueTest {
             order.add("request");
             return "request";
         }, 60_000));
-        while (queue.length() < 1) {
-            Thread.sleep(5);
-        }
+        awaitQueued(1);
         assertEquals(1, queue.length());
         release.countDown();
         assertEquals("first", first.get(5, TimeUnit.SECONDS));
@@ -309,9 +295,7 @@ class InferenceQueueTest {
             order.add("request");
             return "request";
         }, 60_000));
-        while (queue.length() < 1) {
-            Thread.sleep(5);
-        }
+        awaitQueued(1);
         release.countDown();
         assertEquals("request", request.get(5, TimeUnit.SECONDS));
         awaitSize(order, 3);
@@ -332,8 +316,18 @@ class InferenceQueueTest {
     }
 
     private static void awaitSize(List<String> list, int size) throws InterruptedException {
+        await(() -> list.size() >= size);
+    }
+
+    /** Until {@code requests} wait in the queue; fails after 5 s rather than hanging the build. */
+    private void awaitQueued(int requests) throws InterruptedException {
+        await(() -> queue.length() >= requests);
+        assertTrue(queue.length() >= requests, "requests queued: " + queue.length());
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
         long end = System.currentTimeMillis() + 5_000;
-        while (list.size() < size && System.currentTimeMillis() < end) {
+        while (!condition.getAsBoolean() && System.currentTimeMillis() < end) {
             Thread.sleep(5);
         }
     }
