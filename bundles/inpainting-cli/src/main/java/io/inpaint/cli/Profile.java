@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.inpaint.cli.CommandLine.ProfileCommand;
 import io.inpaint.engine.DeepFillModel;
+import io.inpaint.engine.Inpainter;
 import io.inpaint.engine.nn.DeepFillGenerator;
 import io.inpaint.engine.nn.LayerProfile;
 import io.inpaint.engine.nn.LayerProfile.Group;
@@ -16,7 +17,8 @@ import java.util.Arrays;
 /**
  * {@code inpaint profile}: where the forward pass spends its time, by layer group ({@link LayerProfile}), at the
  * network sizes of the speed issue, with each matrix-product group set against the engine's floor measured in the
- * same run. The network alone, on a centred square hole, no picture handling.
+ * same run. The network alone, on a centred square hole, no picture handling, run as the product runs it (exact
+ * within {@link Inpainter#OUTPUT_REACH} rows of the hole, so the attention leaves out the positions beyond).
  */
 final class Profile {
     /** The network sizes profiled: a small crop and the largest the product runs (max side 512). */
@@ -56,7 +58,7 @@ final class Profile {
             long[] whole = new long[1];
             long[] groups = LayerProfile.record(() -> {
                 long start = System.nanoTime();
-                model.forward(x, mask).close();
+                model.forward(x, mask, Inpainter.OUTPUT_REACH).close();
                 whole[0] = System.nanoTime() - start;
             });
             double[] ms = new double[groups.length + 2];

@@ -8,12 +8,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 
 import io.inpaint.engine.nn.DeepFillGenerator;
+import io.inpaint.engine.nn.RefineNetwork;
 import io.inpaint.engine.weights.WeightLoader;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A loaded DeepFill v1 generator on one DJL engine and device, ready for inference.
@@ -101,12 +104,25 @@ public final class DeepFillModel implements AutoCloseable {
      * @throws InvalidInputException when the shapes, type or device do not fit
      */
     public NDList forward(NDArray x, NDArray mask) {
+        return forward(x, mask, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray, NDArray)}, but stage 2 and the offsets are exact only within {@code holeReach}
+     * rows of the rows that hold a hole (elsewhere they may be anything), which spares the attention's work for
+     * the positions that cannot reach them.
+     */
+    public NDList forward(NDArray x, NDArray mask, int holeReach) {
+        return forward(x, mask, new PairList<>(List.of(RefineNetwork.HOLE_REACH), List.of(holeReach)));
+    }
+
+    private NDList forward(NDArray x, NDArray mask, PairList<String, Object> params) {
         checkInput(x, mask);
         NDManager caller = x.getManager();
         try (NDManager scope = caller.newSubManager()) {
             x.tempAttach(scope);
             mask.tempAttach(scope);
-            NDList out = generator.forward(parameterStore, new NDList(x, mask), false);
+            NDList out = generator.forward(parameterStore, new NDList(x, mask), false, params);
             out.attach(caller);
             return out;
         }

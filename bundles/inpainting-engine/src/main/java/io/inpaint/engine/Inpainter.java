@@ -3,6 +3,7 @@ package io.inpaint.engine;
 import io.inpaint.api.InpaintingOptions;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.inpaint.engine.image.Buckets;
@@ -35,6 +36,13 @@ import java.util.List;
  * forward passes are not thread-safe, one at a time. The model service queues only the forward stage.
  */
 public final class Inpainter implements AutoCloseable {
+    /**
+     * Rows of the network's output beyond a hole's that the composite reads: the seam match's ring of known pixels
+     * and the upscale's bilinear neighbour (one each), with room for the blocks of the seam match's coarse start.
+     * The network's other rows are left inexact (see {@link DeepFillModel#forward(NDArray, NDArray, int)}).
+     */
+    public static final int OUTPUT_REACH = 16;
+
     private final DeepFillModel model;
     private final Object forwardLock = new Object();
     private volatile boolean closed;
@@ -111,7 +119,7 @@ public final class Inpainter implements AutoCloseable {
                     synchronized (forwardLock) {
                         checkOpen();
                         long start = System.nanoTime();
-                        output = model.forward(input);
+                        output = model.forward(input.get(0), input.get(1), OUTPUT_REACH);
                         inferenceNanos += System.nanoTime() - start;
                     }
                     fills.add(TileTensors.fromNetwork(tile, output));

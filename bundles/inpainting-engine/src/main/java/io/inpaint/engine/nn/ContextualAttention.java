@@ -44,31 +44,83 @@ public final class ContextualAttention extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray f = inputs.get(0);
-        NDArray mask = inputs.get(1);
+        return attend(f, inputs.get(1), 0, (int) f.getShape().get(2));
+    }
+
+    /**
+     * The block's forward pass, exact only in feature rows {@code fromRow} (inclusive) to {@code toRow} (exclusive):
+     * the foreground positions whose output reaches no row in that range are left out of steps 3 and 7-9 (their
+     * output is 0), which saves their share of both matrix products and of the softmax. Positions outside the grid
+     * rows {@link #band} returns get no scores; steps 6's fuse still runs over the whole matrix.
+     */
+    NDList attend(NDArray f, NDArray mask, int fromRow, int toRow) {
         Shape s = f.getShape();
         if (s.dimension() != 4 || s.get(2) % 2 != 0 || s.get(3) % 2 != 0) {
             throw new IllegalArgumentException("attention features must be (N,C,h,w) with even h and w, got " + s);
         }
         int hf = (int) s.get(2) / 2;
         int wf = (int) s.get(3) / 2;
+        int[] band = band(hf, fromRow, toRow);
 
         NDArray fd = f.get(":, :, ::2, ::2");
         NDArray valid = validity(mask.get(":, :, ::2, ::2"));
         NDArray scores = LayerProfile.time(Group.ATTENTION_MATCHING,
-                () -> Ops.freeingIntermediates(fd, ContextualAttention::scores));
+                () -> Ops.freeingIntermediates(fd, t -> scores(t, band[0], band[1])));
         NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf));
         NDArray attention = LayerProfile.time(Group.SOFTMAX,
-                () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid)));
+                () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(rows(t, wf, band), valid)));
         fused.close();
-        NDArray offsets = LayerProfile.time(Group.SOFTMAX, () -> offsets(attention, hf, wf));
+        NDArray offsets = LayerProfile.time(Group.SOFTMAX, () -> offsets(attention, hf, wf, band));
         NDArray y = LayerProfile.time(Group.RECONSTRUCTION, () -> {
             NDArray weight = Ops.freeingIntermediates(f, ContextualAttention::patchMatrix);
-            NDArray attended = Ops.freeingIntermediates(attention, a -> reconstruct(a, weight, hf, wf));
+            NDArray attended = Ops.freeingIntermediates(attention, a -> reconstruct(a, weight, hf, wf, band));
             weight.close();
             return attended;
         });
         attention.close();
         return new NDList(y, offsets);
+    }
+
+    /**
+     * The grid rows [from, to) of foreground positions whose scores must be computed for the output to be exact in
+     * feature rows [fromRow, toRow). Step 9 spreads position m over feature rows 2m - 1 .. 2m + 2; step 6's fuse
+     * reads each position's neighbours one grid row above and below in column-major order, so the band keeps two
+     * more rows on each side, whose own fused scores are then wrong (they lack neighbours outside the band) but
+     * only feed rows outside the range. The column-major order runs from the grid's last row on into its first, so a
+     * range that needs either of those rows gets the whole grid.
+     */
+    static int[] band(int hf, int fromRow, int toRow) {
+        int first = Math.floorDiv(fromRow, 2) - 1;
+        int last = Math.floorDiv(toRow - 1, 2) + 1;
+        if (first <= 0 || last >= hf - 1) {
+            return new int[] {0, hf};
+        }
+        return new int[] {Math.max(0, first - 2), Math.min(hf, last + 3)};
+    }
+
+    /** Rows of (N, P, L) for the foreground positions in grid rows band, or t itself for the whole grid. */
+    private static NDArray rows(NDArray t, int wf, int[] band) {
+        return band[0] == 0 && band[1] * wf == t.getShape().get(1)
+                ? t : t.get(new NDIndex(":, {}:{}", band[0] * wf, band[1] * wf));
+    }
+
+    /** t (N, C, rows, W) placed at row {@code at} of (N, C, height, W), zero elsewhere; t itself when it fills it. */
+    private static NDArray placeRows(NDArray t, int at, int height) {
+        Shape s = t.getShape();
+        int rows = (int) s.get(2);
+        if (at == 0 && rows == height) {
+            return t;
+        }
+        NDList parts = new NDList(3);
+        if (at > 0) {
+            parts.add(t.getManager().zeros(new Shape(s.get(0), s.get(1), at, s.get(3)), t.getDataType(), t.getDevice()));
+        }
+        parts.add(t);
+        if (at + rows < height) {
+            parts.add(t.getManager().zeros(new Shape(s.get(0), s.get(1), height - at - rows, s.get(3)),
+                    t.getDataType(), t.getDevice()));
+        }
+        return NDArrays.concat(parts, 2);
     }
 
     /**
@@ -92,7 +144,7 @@ public final class ContextualAttention extends AbstractBlock {
      * zero-padded 3x3 patch, that is X times the transposed filters, X with each row l scaled by its norm: one matrix
      * product, the form both engines run fastest.
      */
-    private static NDArray scores(NDArray fd) {
+    private static NDArray scores(NDArray fd, int fromRow, int toRow) {
         Shape s = fd.getShape();
         long n = s.get(0);
         long c = s.get(1);
@@ -111,7 +163,21 @@ public final class ContextualAttention extends AbstractBlock {
         NDArray norms = patches.square().sum(new int[] {2}, true).sqrt().maximum(PATCH_NORM_EPS);
         // step 7's scale and the norms scale the (L, 9C) filters: each pass over the L x L product costs more
         NDArray filters = patches.div(norms).muli(SOFTMAX_SCALE);
-        return productsWithTransposed(patches, filters);
+        if (fromRow == 0 && toRow == hf) {
+            return productsWithTransposed(patches, filters);
+        }
+        // the fuse runs over the whole (P, L) matrix: the rows left out are zero
+        NDArray band = productsWithTransposed(patches.get(new NDIndex(":, {}:{}", fromRow * wf, toRow * wf)), filters);
+        NDList parts = new NDList(3);
+        if (fromRow > 0) {
+            parts.add(fd.getManager().zeros(new Shape(n, (long) fromRow * wf, l), fd.getDataType(), fd.getDevice()));
+        }
+        parts.add(band);
+        if (toRow < hf) {
+            parts.add(fd.getManager().zeros(new Shape(n, (long) (hf - toRow) * wf, l), fd.getDataType(),
+                    fd.getDevice()));
+        }
+        return NDArrays.concat(parts, 1);
     }
 
     /** Step 4: 1 for background patches whose zero-padded 3x3 mask patch is all zero, as (N, 1, L). */
@@ -318,19 +384,23 @@ public final class ContextualAttention extends AbstractBlock {
         return attention.addi(FLUSH_OFFSET).subi(FLUSH_OFFSET).muli(valid);
     }
 
-    /** Step 8: (dy, dx) from each position to its most attended background patch, (N,2,hf,wf) INT32. */
-    private static NDArray offsets(NDArray attention, int hf, int wf) {
+    /**
+     * Step 8: (dy, dx) from each position to its most attended background patch, (N,2,hf,wf) INT32, from the
+     * attention of the positions in grid rows band (0 for the others).
+     */
+    private static NDArray offsets(NDArray attention, int hf, int wf, int[] band) {
         long n = attention.getShape().get(0);
         // float holds these indices exactly, and floor(i / wf) is exact for them
         NDArray best = attention.argMax(2).toType(DataType.FLOAT32, false);
         NDArray bestY = best.div(wf).floor();
         NDArray bestX = best.sub(bestY.mul(wf));
-        NDArray position = attention.getManager().arange(0f, (float) hf * wf, 1f, DataType.FLOAT32, attention.getDevice());
+        NDArray position = attention.getManager().arange((float) band[0] * wf, (float) band[1] * wf, 1f,
+                DataType.FLOAT32, attention.getDevice());
         NDArray posY = position.div(wf).floor();
         NDArray posX = position.sub(posY.mul(wf));
-        return NDArrays.stack(new NDList(bestY.sub(posY), bestX.sub(posX)), 1)
-                .reshape(n, 2, hf, wf)
-                .toType(DataType.INT32, false);
+        NDArray offsets = NDArrays.stack(new NDList(bestY.sub(posY), bestX.sub(posX)), 1)
+                .reshape(n, 2, band[1] - band[0], wf);
+        return placeRows(offsets, band[0], hf).toType(DataType.INT32, false);
     }
 
     /**
@@ -361,6 +431,12 @@ public final class ContextualAttention extends AbstractBlock {
      * (2m + ky - 1, 2k + kx - 1). So output phase (py, px) adds the four taps PHASE_TAPS[py] x PHASE_TAPS[px] of Q,
      * each shifted by at most one cell; the phases are then interleaved to (N, C, h, w).
      */
+    private static NDArray reconstruct(NDArray attention, NDArray patches, int hf, int wf, int[] band) {
+        NDArray rows = reconstruct(attention, patches, band[1] - band[0], wf);
+        return placeRows(rows, 2 * band[0], 2 * hf);
+    }
+
+    /** Step 9 for the positions of {@code attention}, (N, rows x wf, L): feature rows 2 x rows, those around cut short. */
     private static NDArray reconstruct(NDArray attention, NDArray patches, int hf, int wf) {
         long n = attention.getShape().get(0);
         long c = patches.getShape().get(1) / 16;

@@ -71,6 +71,16 @@ public final class GenConv extends AbstractBlock {
         return name;
     }
 
+    /** How many pixels (rows or columns) on either side of an output pixel its input window spans. */
+    public int reach() {
+        return dilation * (kernel - 1) / 2;
+    }
+
+    /** Whether the input is upsampled 2x (nearest) before the convolution. */
+    public boolean upsampled() {
+        return upsample;
+    }
+
     public Parameter weight() {
         return weight;
     }
@@ -86,7 +96,7 @@ public final class GenConv extends AbstractBlock {
         NDArray x = upsample ? Ops.upsampleNearest2x(in) : in;
         NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray b = parameterStore.getValue(bias, x.getDevice(), training);
-        int pad = dilation * (kernel - 1) / 2;
+        int pad = reach();
         NDArray y =
                 Conv2d.conv2d(
                                 x,

@@ -19,6 +19,12 @@ import java.util.List;
  */
 public final class RefineNetwork extends AbstractBlock {
 
+    /**
+     * Forward parameter (an {@link Integer}, pixels): stage 2 is needed only within this many rows of the mask's
+     * hole rows, so the attention leaves out the positions that cannot reach them. Without it every pixel is exact.
+     */
+    public static final String HOLE_REACH = "holeReach";
+
     private final List<GenConv> convBranch;
     private final List<GenConv> attentionEncoder;
     private final ContextualAttention attention;
@@ -97,7 +103,8 @@ public final class RefineNetwork extends AbstractBlock {
         NDArray convFeatures = GenConv.chain(convBranch, parameterStore, in, training, params);
         NDArray matchFeatures = GenConv.chain(attentionEncoder, parameterStore, in, training, params);
         NDArray maskSmall = mask.get(":, :, ::4, ::4");
-        NDList attended = attention.forward(parameterStore, new NDList(matchFeatures, maskSmall), training, params);
+        int[] rows = attendedRows(mask, params == null ? null : (Integer) params.get(HOLE_REACH));
+        NDList attended = attention.attend(matchFeatures, maskSmall, rows[0], rows[1]);
         Ops.free(training, matchFeatures, maskSmall);
         NDArray attentionFeatures =
                 GenConv.chain(attentionDecoder, parameterStore, attended.get(0), training, params);
@@ -109,6 +116,46 @@ public final class RefineNetwork extends AbstractBlock {
         NDArray stage2 = raw.clip(-1, 1);
         Ops.free(training, raw);
         return new NDList(stage2, attended.get(1));
+    }
+
+    /**
+     * The rows [from, to) of the attention's output (1/4 of the input's resolution) that stage 2 reads within
+     * {@code reach} rows of the hole's: the layers after the attention widen the rows a pixel reads by their
+     * kernel's reach and halve them where they upsample. All rows when {@code reach} is null or there is no hole.
+     */
+    int[] attendedRows(NDArray mask, Integer reach) {
+        int height = (int) mask.getShape().get(2);
+        int all = height / 4;
+        if (reach == null) {
+            return new int[] {0, all};
+        }
+        // one axis at a time: PyTorch's max takes only one
+        float[] holeRows = mask.max(new int[] {3}).max(new int[] {1}).max(new int[] {0}).toFloatArray();
+        int first = 0;
+        while (first < height && holeRows[first] == 0) {
+            first++;
+        }
+        if (first == height) {
+            return new int[] {0, all};
+        }
+        int last = height - 1;
+        while (holeRows[last] == 0) {
+            last--;
+        }
+        int from = first - reach;
+        int to = last + reach;
+        List<GenConv> after = new ArrayList<>(attentionDecoder);
+        after.addAll(decoder);
+        for (int i = after.size() - 1; i >= 0; i--) {
+            GenConv layer = after.get(i);
+            from -= layer.reach();
+            to += layer.reach();
+            if (layer.upsampled()) {
+                from = Math.floorDiv(from, 2);
+                to = Math.floorDiv(to, 2);
+            }
+        }
+        return new int[] {Math.max(0, from), Math.min(all, to + 1)};
     }
 
     @Override

@@ -113,6 +113,65 @@ class DeepFillGeneratorTest {
         }
     }
 
+    static Stream<Arguments> enginesAndHoles() {
+        // {first row, rows, first column, columns} of each image's hole in a 256x256 input; whether the attention
+        // can leave grid rows out (a hole needing the grid's first or last row gets the whole grid)
+        List<Arguments> holes = List.of(
+                Arguments.of("centred box", new int[][] {{96, 64, 96, 64}}, true),
+                Arguments.of("thin stroke", new int[][] {{150, 4, 0, 256}}, true),
+                Arguments.of("box at the top", new int[][] {{0, 40, 100, 40}}, false),
+                Arguments.of("two images", new int[][] {{80, 20, 10, 30}, {120, 30, 200, 40}}, true));
+        return TestSupport.engines().flatMap(e -> holes.stream().map(h -> Arguments.of(e, h.get()[0], h.get()[1], h.get()[2])));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("enginesAndHoles")
+    void withAHoleReachStageTwoIsExactWithinReachOfTheHoleRows(String engine, String name, int[][] holes,
+            boolean banded) {
+        int size = 256;
+        int reach = 16;
+        try (NDManager manager = TestSupport.manager(engine)) {
+            DeepFillGenerator generator = new DeepFillGenerator(4);
+            int n = holes.length;
+            Shape xShape = new Shape(n, 3, size, size);
+            Shape maskShape = new Shape(n, 1, size, size);
+            generator.initialize(manager, DataType.FLOAT32, xShape, maskShape);
+            NDArray x = manager.randomUniform(-1, 1, xShape);
+            NDArray mask = manager.zeros(maskShape);
+            int first = size;
+            int last = -1;
+            for (int i = 0; i < n; i++) {
+                int[] h = holes[i];
+                mask.set(new ai.djl.ndarray.index.NDIndex("{}, :, {}:{}, {}:{}", i, h[0], h[0] + h[1], h[2], h[2] + h[3]), 1f);
+                first = Math.min(first, h[0]);
+                last = Math.max(last, h[0] + h[1] - 1);
+            }
+            ParameterStore store = new ParameterStore(manager, false);
+
+            NDList all = generator.forward(store, new NDList(x, mask), false);
+            NDList near = generator.forward(store, new NDList(x, mask), false,
+                    new ai.djl.util.PairList<>(List.of(RefineNetwork.HOLE_REACH), List.<Object>of(reach)));
+
+            assertEquals(0f, all.get(0).sub(near.get(0)).abs().max().getFloat(), "stage 1 does not depend on it");
+            int from = Math.max(0, first - reach);
+            int to = Math.min(size, last + reach + 1);
+            NDArray diff = all.get(1).sub(near.get(1)).abs();
+            float inside = diff.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, :", from, to)).max().getFloat();
+            assertTrue(inside <= 1e-5f, "stage 2 within reach of the hole rows differs by " + inside);
+            // the offsets of the hole's cells: what the flow picture shows
+            NDArray cells = mask.get(":, :, ::8, ::8").broadcast(new Shape(n, 2, size / 8, size / 8));
+            int[] wanted = all.get(2).toType(DataType.FLOAT32, false).mul(cells).toType(DataType.INT32, false).toIntArray();
+            int[] got = near.get(2).toType(DataType.FLOAT32, false).mul(cells).toType(DataType.INT32, false).toIntArray();
+            assertEquals(java.util.Arrays.toString(wanted), java.util.Arrays.toString(got), "offsets in the hole");
+            float outside = diff.max().getFloat();
+            if (banded) {
+                assertTrue(outside > 1e-4f, "rows out of reach were left out, so they differ (max " + outside + ")");
+            } else {
+                assertEquals(0f, outside, "the whole grid ran");
+            }
+        }
+    }
+
     @Test
     void refusesBadInputShapes() {
         try (NDManager manager = TestSupport.manager("PyTorch")) {

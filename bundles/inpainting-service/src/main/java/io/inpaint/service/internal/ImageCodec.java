@@ -31,10 +31,10 @@ final class ImageCodec {
 
     /**
      * @param what how messages call the data, e.g. "image" or "mask"
-     * @throws InvalidRequestException refused by {@code check}, or damaged past its header
+     * @param info what {@link ImageCheck#check} found the data to be: decoding never starts before it passed
+     * @throws InvalidRequestException damaged past its header
      */
-    static Decoded decode(byte[] data, String what, ImageCheck check) throws InvalidRequestException {
-        ImageInfo info = check.check(data, what);
+    static Decoded decode(byte[] data, String what, ImageInfo info) throws InvalidRequestException {
         try {
             return new Decoded(Inpainter.readImage(new ByteArrayInputStream(data), what), info.getExtension());
         } catch (InvalidInputException e) {

@@ -248,8 +248,9 @@ public class ModelServiceImpl implements InpaintingService {
                 for (String format : new String[] {"png", "jpeg"}) {
                     byte[][] request = ProbePicture.request(format);
                     // no share of PictureMemory: requests waiting for this worker may hold it all
-                    process(request[0], request[1], InpaintingOptions.defaults(), loaded.inpainter()::forward,
-                            imageCheck, System.nanoTime());
+                    ImageCheck check = imageCheck;
+                    process(request[0], check.check(request[0], "image"), request[1], InpaintingOptions.defaults(),
+                            loaded.inpainter()::forward, check, System.nanoTime());
                 }
                 done.complete(null);
             } catch (InpaintingException | RuntimeException | Error e) {
@@ -358,7 +359,7 @@ public class ModelServiceImpl implements InpaintingService {
             ImageInfo size = check.check(image, "image");
             InpaintingResult result;
             try (PictureMemory.Share share = pictureMemory.take((long) size.getWidth() * size.getHeight(), timeout)) {
-                result = process(image, mask, opts,
+                result = process(image, size, mask, opts,
                         prepared -> queue.run(place, () -> currentModel().inpainter().forward(prepared), timeout),
                         check, start);
             }
@@ -393,16 +394,17 @@ public class ModelServiceImpl implements InpaintingService {
      * The request path: decode, prepare, composite and encode on this thread; only {@code forward} (through the
      * queue, for requests) runs the model. A request calls it holding its picture's share of {@link PictureMemory}.
      *
+     * @param imageInfo what {@code check} found {@code image} to be
      * @param start when the request began, for its total time
      */
-    private InpaintingResult process(byte[] image, byte[] mask, InpaintingOptions opts, Forward forward,
-            ImageCheck check, long start) throws InpaintingException {
+    private InpaintingResult process(byte[] image, ImageInfo imageInfo, byte[] mask, InpaintingOptions opts,
+            Forward forward, ImageCheck check, long start) throws InpaintingException {
         ImageCodec.Decoded picture;
         Inpainter.Prepared prepared;
         callerWork.acquireUninterruptibly();
         try {
-            picture = ImageCodec.decode(image, "image", check);
-            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check);
+            picture = ImageCodec.decode(image, "image", imageInfo);
+            ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check.check(mask, "mask"));
             prepared = Inpainter.prepare(picture.image(), holes.image(), opts);
         } catch (InvalidInputException e) {
             throw new InvalidRequestException(e.getMessage(), e);
