@@ -34,9 +34,9 @@ final class Profile {
                 DeepFillGenerator generator = new DeepFillGenerator(model.descriptor().cnum());
                 for (int side : SIDES) {
                     String loadBefore = BenchRunner.loadAverage();
-                    double[][] runs = new double[command.runs()][];
+                    Pass[] runs = new Pass[command.runs()];
                     for (int i = -command.warmup(); i < command.runs(); i++) {
-                        double[] run = forward(model, side);
+                        Pass run = forward(model, side);
                         if (i >= 0) {
                             runs[i] = run;
                         }
@@ -48,30 +48,39 @@ final class Profile {
         }
     }
 
-    /** One forward pass: milliseconds of each group by ordinal, then of the rest, then of the whole pass. */
-    private static double[] forward(DeepFillModel model, int side) {
+    /** One forward pass: what each group did, and the nanoseconds of the whole pass. */
+    private record Pass(LayerProfile.Recording groups, long nanos) {
+        /** Milliseconds of group g by ordinal; of the rest for g = groups; of the whole pass for g = groups + 1. */
+        double ms(int g) {
+            long[] nanos = groups.nanos();
+            long value = g < nanos.length ? nanos[g] : g == nanos.length ? this.nanos - Arrays.stream(nanos).sum() : this.nanos;
+            return value / 1e6;
+        }
+
+        /** The matrix-product work done by group g, by the rest (none) and by the whole pass, as for {@link #ms}. */
+        long flops(int g) {
+            long[] flops = groups.flops();
+            return g < flops.length ? flops[g] : g == flops.length ? 0 : Arrays.stream(flops).sum();
+        }
+    }
+
+    private static Pass forward(DeepFillModel model, int side) {
         try (NDManager manager = model.newManager()) {
             NDArray x = manager.randomUniform(-1, 1, new Shape(1, 3, side, side));
             NDArray mask = manager.zeros(new Shape(1, 1, side, side));
             mask.set(new NDIndex("..., {}:{}, {}:{}", side * 3 / 8, side * 5 / 8, side * 3 / 8,
                     side * 5 / 8), 1f);
             long[] whole = new long[1];
-            long[] groups = LayerProfile.record(() -> {
+            LayerProfile.Recording recording = LayerProfile.record(() -> {
                 long start = System.nanoTime();
                 model.forward(x, mask, Inpainter.OUTPUT_REACH).close();
                 whole[0] = System.nanoTime() - start;
             });
-            double[] ms = new double[groups.length + 2];
-            for (int g = 0; g < groups.length; g++) {
-                ms[g] = groups[g] / 1e6;
-            }
-            ms[groups.length] = (whole[0] - Arrays.stream(groups).sum()) / 1e6;
-            ms[groups.length + 1] = whole[0] / 1e6;
-            return ms;
+            return new Pass(recording, whole[0]);
         }
     }
 
-    private static String table(String engine, int side, double rate, NetworkFlops flops, double[][] runs,
+    private static String table(String engine, int side, double rate, NetworkFlops network, Pass[] runs,
             int warmup, String load) {
         StringBuilder s = new StringBuilder();
         s.append(String.format("profile: %s, network at %dx%d, median of %d forward passes after %d warm-up;"
@@ -83,28 +92,23 @@ final class Profile {
         double whole = median(runs, groups.length + 1);
         for (int g = 0; g <= groups.length + 1; g++) {
             String label = g < groups.length ? groups[g].label() : g == groups.length ? "other" : "forward pass";
-            long work = g == groups.length + 1 ? flops.total() : g < groups.length ? flops(groups[g], flops) : 0;
-            double ms = median(runs, g);
-            double floor = work / rate / 1e6;
-            s.append(String.format(format, label, String.format("%.0f", ms),
-                    String.format("%.0f %%", 100 * ms / whole), work == 0 ? "" : String.format("%.1f", work / 1e9),
-                    work == 0 ? "" : String.format("%.0f", floor), work == 0 ? "" : String.format("%.2f", ms / floor)));
+            // the same in every pass: it depends on the shapes only
+            long work = runs[0].flops(g);
+            s.append(row(format, label, median(runs, g), whole, work, rate));
         }
+        s.append(row(format, "(whole network)", whole, whole, network.total(), rate));
         return s.toString();
     }
 
-    /** A group's matrix-product work; the fuse and the softmax have none to speak of (elementwise). */
-    private static long flops(Group group, NetworkFlops flops) {
-        return switch (group) {
-            case CONVOLUTIONS -> flops.convolutions();
-            case ATTENTION_MATCHING -> flops.attentionMatching();
-            case RECONSTRUCTION -> flops.reconstruction();
-            case FUSE, SOFTMAX -> 0;
-        };
+    private static String row(String format, String label, double ms, double whole, long work, double rate) {
+        double floor = work / rate / 1e6;
+        return String.format(format, label, String.format("%.0f", ms), String.format("%.0f %%", 100 * ms / whole),
+                work == 0 ? "" : String.format("%.1f", work / 1e9), work == 0 ? "" : String.format("%.0f", floor),
+                work == 0 ? "" : String.format("%.2f", ms / floor));
     }
 
-    private static double median(double[][] runs, int column) {
-        double[] values = Arrays.stream(runs).mapToDouble(r -> r[column]).sorted().toArray();
+    private static double median(Pass[] runs, int g) {
+        double[] values = Arrays.stream(runs).mapToDouble(r -> r.ms(g)).sorted().toArray();
         int n = values.length;
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }

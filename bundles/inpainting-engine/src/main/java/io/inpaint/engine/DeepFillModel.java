@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import io.inpaint.engine.nn.DeepFillGenerator;
-import io.inpaint.engine.nn.RefineNetwork;
 import io.inpaint.engine.weights.WeightLoader;
 
 import java.nio.file.Files;
@@ -108,12 +107,12 @@ public final class DeepFillModel implements AutoCloseable {
     }
 
     /**
-     * As {@link #forward(NDArray, NDArray)}, but stage 2 and the offsets are exact only within {@code holeReach}
-     * rows of the rows that hold a hole (elsewhere they may be anything), which spares the attention's work for
-     * the positions that cannot reach them.
+     * As {@link #forward(NDArray, NDArray)}, but exact only where a caller that composites the hole reads: stage 1 in
+     * the rows that hold a hole, stage 2 and the offsets within {@code holeReach} rows of them; elsewhere they may be
+     * anything. The layers and attention positions that reach none of those rows are left out.
      */
     public NDList forward(NDArray x, NDArray mask, int holeReach) {
-        return forward(x, mask, new PairList<>(List.of(RefineNetwork.HOLE_REACH), List.of(holeReach)));
+        return forward(x, mask, new PairList<>(List.of(DeepFillGenerator.HOLE_REACH), List.of(holeReach)));
     }
 
     private NDList forward(NDArray x, NDArray mask, PairList<String, Object> params) {

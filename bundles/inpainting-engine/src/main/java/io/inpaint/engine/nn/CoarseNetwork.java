@@ -49,10 +49,21 @@ public final class CoarseNetwork extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray raw = GenConv.chain(layers, parameterStore, inputs.singletonOrThrow(), training, params);
-        NDArray clipped = raw.clip(-1, 1);
-        Ops.free(training, raw);
-        return new NDList(clipped);
+        NDArray in = inputs.singletonOrThrow();
+        return new NDList(run(parameterStore, in, 0, (int) in.getShape().get(2), training, params));
+    }
+
+    /** The block's forward pass, exact in rows [from, to) of the output (its other rows may be anything). */
+    NDArray run(ParameterStore parameterStore, NDArray in, int from, int to, boolean training,
+            PairList<String, Object> params) {
+        GenConv.Rows raw = GenConv.chain(layers, parameterStore, GenConv.Rows.all(in), from, to, training, params);
+        NDArray full = raw.full();
+        if (full != raw.array()) {
+            Ops.free(training, raw.array());
+        }
+        NDArray clipped = full.clip(-1, 1);
+        Ops.free(training, full);
+        return clipped;
     }
 
     @Override

@@ -49,9 +49,9 @@ public final class ContextualAttention extends AbstractBlock {
 
     /**
      * The block's forward pass, exact only in feature rows {@code fromRow} (inclusive) to {@code toRow} (exclusive):
-     * the foreground positions whose output reaches no row in that range are left out of steps 3 and 7-9 (their
-     * output is 0), which saves their share of both matrix products and of the softmax. Positions outside the grid
-     * rows {@link #band} returns get no scores; steps 6's fuse still runs over the whole matrix.
+     * the foreground positions whose output reaches no row in that range are left out of steps 3 and 6-9 (their
+     * output is 0), which saves their share of both matrix products, the fuse and the softmax: the score matrix
+     * holds the positions in the grid rows {@link #band} returns.
      */
     NDList attend(NDArray f, NDArray mask, int fromRow, int toRow) {
         Shape s = f.getShape();
@@ -62,13 +62,16 @@ public final class ContextualAttention extends AbstractBlock {
         int wf = (int) s.get(3) / 2;
         int[] band = band(hf, fromRow, toRow);
 
+        // the matrix products' work scales with the positions scored
+        LayerProfile.work(Group.ATTENTION_MATCHING, matchingFlops(s) / hf * (band[1] - band[0]));
+        LayerProfile.work(Group.RECONSTRUCTION, reconstructionFlops(s) / hf * (band[1] - band[0]));
         NDArray fd = f.get(":, :, ::2, ::2");
         NDArray valid = validity(mask.get(":, :, ::2, ::2"));
         NDArray scores = LayerProfile.time(Group.ATTENTION_MATCHING,
                 () -> Ops.freeingIntermediates(fd, t -> scores(t, band[0], band[1])));
-        NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf));
+        NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf, band[1] - band[0]));
         NDArray attention = LayerProfile.time(Group.SOFTMAX,
-                () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(rows(t, wf, band), valid)));
+                () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid)));
         fused.close();
         NDArray offsets = LayerProfile.time(Group.SOFTMAX, () -> offsets(attention, hf, wf, band));
         NDArray y = LayerProfile.time(Group.RECONSTRUCTION, () -> {
@@ -96,12 +99,6 @@ public final class ContextualAttention extends AbstractBlock {
             return new int[] {0, hf};
         }
         return new int[] {Math.max(0, first - 2), Math.min(hf, last + 3)};
-    }
-
-    /** Rows of (N, P, L) for the foreground positions in grid rows band, or t itself for the whole grid. */
-    private static NDArray rows(NDArray t, int wf, int[] band) {
-        return band[0] == 0 && band[1] * wf == t.getShape().get(1)
-                ? t : t.get(new NDIndex(":, {}:{}", band[0] * wf, band[1] * wf));
     }
 
     /** t (N, C, rows, W) placed at row {@code at} of (N, C, height, W), zero elsewhere; t itself when it fills it. */
@@ -140,7 +137,7 @@ public final class ContextualAttention extends AbstractBlock {
 
     /**
      * Steps 3 and 5, times step 7's {@link #SOFTMAX_SCALE} (the fuse between is linear): S[p, l] = <3x3 patch at p,
-     * 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L). With X the (L, 9C) matrix of every location's
+     * 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L), for the positions p in grid rows [fromRow, toRow). With X the (L, 9C) matrix of every location's
      * zero-padded 3x3 patch, that is X times the transposed filters, X with each row l scaled by its norm: one matrix
      * product, the form both engines run fastest.
      */
@@ -163,21 +160,9 @@ public final class ContextualAttention extends AbstractBlock {
         NDArray norms = patches.square().sum(new int[] {2}, true).sqrt().maximum(PATCH_NORM_EPS);
         // step 7's scale and the norms scale the (L, 9C) filters: each pass over the L x L product costs more
         NDArray filters = patches.div(norms).muli(SOFTMAX_SCALE);
-        if (fromRow == 0 && toRow == hf) {
-            return productsWithTransposed(patches, filters);
-        }
-        // the fuse runs over the whole (P, L) matrix: the rows left out are zero
-        NDArray band = productsWithTransposed(patches.get(new NDIndex(":, {}:{}", fromRow * wf, toRow * wf)), filters);
-        NDList parts = new NDList(3);
-        if (fromRow > 0) {
-            parts.add(fd.getManager().zeros(new Shape(n, (long) fromRow * wf, l), fd.getDataType(), fd.getDevice()));
-        }
-        parts.add(band);
-        if (toRow < hf) {
-            parts.add(fd.getManager().zeros(new Shape(n, (long) (hf - toRow) * wf, l), fd.getDataType(),
-                    fd.getDevice()));
-        }
-        return NDArrays.concat(parts, 1);
+        NDArray queries = fromRow == 0 && toRow == hf
+                ? patches : patches.get(new NDIndex(":, {}:{}", (long) fromRow * wf, (long) toRow * wf));
+        return productsWithTransposed(queries, filters);
     }
 
     /** Step 4: 1 for background patches whose zero-padded 3x3 mask patch is all zero, as (N, 1, L). */
@@ -190,14 +175,26 @@ public final class ContextualAttention extends AbstractBlock {
     }
 
     /**
-     * Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l. Each pass over the
-     * score matrix is memory-bound, and one into a new array costs several in place (at 4096 x 4096 on this project's
+     * Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l, of the scores of the
+     * positions in {@code rows} grid rows (all hf, or a band of them, whose first and last rows then lack the
+     * neighbours outside it; see {@link #band}). Each pass over the score matrix is memory-bound, and one into a new array costs several in place (at 4096 x 4096 on this project's
      * 2-core machine about 30 ms against 5-10 ms), so where slices are views (PyTorch) the steps write in place into
      * the scores and one more array, and elsewhere (MXNet, whose slices and reshapes are copies) they run as few
      * operations as they can. Takes over (and may return) scores.
      */
-    private static NDArray fuseBothOrders(NDArray scores, int hf, int wf) {
+    static NDArray fuseBothOrders(NDArray scores, int hf, int wf, int rows) {
         if ("MXNet".equals(scores.getManager().getEngine().getEngineName())) {
+            if (rows < hf) {
+                NDArray raster = Ops.freeingIntermediates(scores, t -> {
+                    NDArray sum = shiftedSum(t, 1);
+                    recomputeEdgeColumns(sum, t);
+                    return sum;
+                });
+                scores.close();
+                NDArray fused = Ops.freeingIntermediates(raster, t -> fuseColumnMajorOfBand(t, wf));
+                raster.close();
+                return fused;
+            }
             NDArray raster = Ops.freeingIntermediates(scores, ContextualAttention::fuse);
             scores.close();
             NDArray fused = Ops.freeingIntermediates(raster, t -> fuseColumnMajorInRasterOrder(t, hf, wf));
@@ -208,21 +205,22 @@ public final class ContextualAttention extends AbstractBlock {
         return Ops.freeingIntermediates(scores, s -> {
             NDArray work = s.getManager().create(s.getShape(), s.getDataType(), s.getDevice());
             fuseInto(s, work);
-            swapOrderInto(work, s, hf, wf);
+            swapOrderInto(work, s, rows, wf, hf, wf);
             fuseInto(s, work);
-            swapOrderInto(work, s, wf, hf);
+            swapOrderInto(work, s, wf, rows, wf, hf);
             return s;
         });
     }
 
     /**
-     * Re-indexes both axes of (N, P, L) from raster (y * cols + x) to column-major (x * rows + y) order, written into
-     * {@code out}, for engines whose reshapes and slices are views.
+     * Re-indexes both axes of (N, P, L) from row-major (y * cols + x) to column-major (x * rows + y) order, written
+     * into {@code out}, for engines whose reshapes and slices are views: p on a pRows x pCols grid, l on lRows x lCols
+     * (the way back swaps rows and columns).
      */
-    static void swapOrderInto(NDArray s, NDArray out, int rows, int cols) {
+    static void swapOrderInto(NDArray s, NDArray out, int pRows, int pCols, int lRows, int lCols) {
         long n = s.getShape().get(0);
-        out.reshape(n, cols, rows, cols, rows).set(new NDIndex(":"),
-                s.reshape(n, rows, cols, rows, cols).transpose(0, 2, 1, 4, 3));
+        out.reshape(n, pCols, pRows, lCols, lRows).set(new NDIndex(":"),
+                s.reshape(n, pRows, pCols, lRows, lCols).transpose(0, 2, 1, 4, 3));
     }
 
     /**
@@ -267,14 +265,9 @@ public final class ContextualAttention extends AbstractBlock {
     static NDArray fuseColumnMajorInRasterOrder(NDArray t, int rows, int cols) {
         long n = t.getShape().get(0);
         int l = (int) t.getShape().get(2);
-        int[] next = new int[l];
-        int[] prev = new int[l];
-        for (int p = 0; p < l; p++) {
-            int x = p % cols;
-            // -1: no neighbour, after the last position or before the first
-            next[p] = p < l - cols ? p + cols : x + 1 < cols ? x + 1 : -1;
-            prev[p] = p >= cols ? p - cols : x >= 1 ? l - cols + x - 1 : -1;
-        }
+        int[][] neighbours = columnMajorNeighbours(l, cols);
+        int[] prev = neighbours[0];
+        int[] next = neighbours[1];
         NDArray image = t.reshape(n, 1, l, l + 1);
         NDArray sum = Ops.consuming(Ops.consuming(image, i -> verticalSum(i, cols)), v -> v.reshape(n, l + 1, l));
         // the grid's first and last rows of p, all l (one band when the grid has one row)
@@ -284,16 +277,71 @@ public final class ContextualAttention extends AbstractBlock {
             NDArray after = gatherRows(t, next, band).get(new NDIndex(":, :, {}", gatherIndex(t, next, l)));
             sum.set(new NDIndex(":, {}:{}", band[0], band[1]), own.add(before).addi(after));
         }
-        // the other p, where p -+ cols are its neighbours, and l in the grid's first and last rows
-        if (rows > 2) {
-            for (int[] band : new int[][] {{0, cols}, {l - cols, l}}) {
-                NDIndex inner = new NDIndex(":, {}:{}, {}:{}", cols, l - cols, band[0], band[1]);
-                NDArray before = gatherColumns(t, prev, band).get(new NDIndex(":, :{}", l - 2 * cols));
-                NDArray after = gatherColumns(t, next, band).get(new NDIndex(":, {}:{}", 2 * cols, l));
-                sum.set(inner, t.get(inner).add(before).addi(after));
-            }
-        }
+        recomputeWrappedColumns(sum, t, l, prev, next, cols);
         return Ops.consuming(sum, s -> s.get(new NDIndex(":, :{}", l)));
+    }
+
+    /**
+     * For p in [cols, positions - cols), where p -+ cols are its column-major neighbours, and l in the grid's first
+     * and last rows, where the column-major order wraps: sum[p, l] = t[p, l] + t[p - cols, prev[l]] +
+     * t[p + cols, next[l]].
+     */
+    private static void recomputeWrappedColumns(NDArray sum, NDArray t, int positions, int[] prev, int[] next,
+            int cols) {
+        int l = prev.length;
+        if (positions <= 2 * cols) {
+            return;
+        }
+        for (int[] band : new int[][] {{0, cols}, {l - cols, l}}) {
+            NDIndex inner = new NDIndex(":, {}:{}, {}:{}", cols, positions - cols, band[0], band[1]);
+            NDArray before = gatherColumns(t, prev, band).get(new NDIndex(":, :{}", positions - 2 * cols));
+            NDArray after = gatherColumns(t, next, band).get(new NDIndex(":, {}:{}", 2 * cols, positions));
+            sum.set(inner, t.get(inner).add(before).addi(after));
+        }
+    }
+
+    /**
+     * Each (p, l) of (N, P, L) plus (p - step, l - step) and (p + step, l + step), zero outside, where these are
+     * step (L + 1) apart in the flattened matrix (so wrong where l + step or l - step leaves the row): with P zeros
+     * appended the flattened matrix is (N, 1, P, L + 1), where they are the cells step rows above and below. For
+     * P below L ({@link #fuse} has the square form, which needs no crop).
+     */
+    static NDArray shiftedSum(NDArray s, int step) {
+        Shape shape = s.getShape();
+        long n = shape.get(0);
+        long p = shape.get(1);
+        long l = shape.get(2);
+        NDArray zeros = s.getManager().zeros(new Shape(n, p), s.getDataType(), s.getDevice());
+        NDArray image = Ops.consuming(NDArrays.concat(new NDList(s.reshape(n, p * l), zeros), 1),
+                t -> t.reshape(n, 1, p, l + 1));
+        NDArray sum = Ops.consuming(Ops.consuming(image, i -> verticalSum(i, step)), v -> v.reshape(n, p * (l + 1)));
+        return Ops.consuming(Ops.consuming(sum, v -> v.get(new NDIndex(":, :{}", p * l))), v -> v.reshape(n, p, l));
+    }
+
+    /**
+     * The column-major fuse of the raster-fused scores of a band of grid rows, (N, P, L) with P below L (MXNet): as
+     * {@link #fuseColumnMajorInRasterOrder}, except that the band's first and last rows, which lack their neighbours
+     * outside it, are left as the shifted sum leaves them.
+     */
+    static NDArray fuseColumnMajorOfBand(NDArray t, int cols) {
+        int positions = (int) t.getShape().get(1);
+        int[][] neighbours = columnMajorNeighbours((int) t.getShape().get(2), cols);
+        NDArray sum = shiftedSum(t, cols);
+        recomputeWrappedColumns(sum, t, positions, neighbours[0], neighbours[1], cols);
+        return sum;
+    }
+
+    /** {prev, next}: the raster index of each position's column-major neighbour on a grid of cols columns, or -1. */
+    private static int[][] columnMajorNeighbours(int l, int cols) {
+        int[] next = new int[l];
+        int[] prev = new int[l];
+        for (int p = 0; p < l; p++) {
+            int x = p % cols;
+            // -1: no neighbour, after the last position or before the first
+            next[p] = p < l - cols ? p + cols : x + 1 < cols ? x + 1 : -1;
+            prev[p] = p >= cols ? p - cols : x >= 1 ? l - cols + x - 1 : -1;
+        }
+        return new int[][] {prev, next};
     }
 
     /** Rows neighbour[band] of t (N, P + 1, L), the zero last row where there is none, and a zero column appended. */
@@ -347,16 +395,17 @@ public final class ContextualAttention extends AbstractBlock {
     /** Columns 0 and L - 1 of the fuse in place: (p, 0) has no upper-left neighbour, (p, L - 1) no lower-right one. */
     private static void recomputeEdgeColumns(NDArray sum, NDArray s) {
         long n = s.getShape().get(0);
+        long p = s.getShape().get(1);
         long l = s.getShape().get(2);
         if (l == 1) {
-            sum.set(new NDIndex(":, :1"), s); // no diagonal neighbours at all
+            sum.set(new NDIndex(":, :{}", p), s); // no diagonal neighbours at all
             return;
         }
         NDArray zero = s.getManager().zeros(new Shape(n, 1), s.getDataType(), s.getDevice());
         NDArray below = NDArrays.concat(new NDList(s.get(new NDIndex(":, 1:, 1")), zero), 1);
-        sum.set(new NDIndex(":, :{}, 0", l), s.get(new NDIndex(":, :, 0")).add(below));
+        sum.set(new NDIndex(":, :{}, 0", p), s.get(new NDIndex(":, :, 0")).add(below));
         NDArray above = NDArrays.concat(new NDList(zero, s.get(new NDIndex(":, :-1, {}", l - 2))), 1);
-        sum.set(new NDIndex(":, :{}, {}", l, l - 1), s.get(new NDIndex(":, :, {}", l - 1)).add(above));
+        sum.set(new NDIndex(":, :{}, {}", p, l - 1), s.get(new NDIndex(":, :, {}", l - 1)).add(above));
     }
 
     /**

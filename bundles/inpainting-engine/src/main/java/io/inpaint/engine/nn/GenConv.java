@@ -1,8 +1,10 @@
 package io.inpaint.engine.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -74,11 +76,6 @@ public final class GenConv extends AbstractBlock {
     /** How many pixels (rows or columns) on either side of an output pixel its input window spans. */
     public int reach() {
         return dilation * (kernel - 1) / 2;
-    }
-
-    /** Whether the input is upsampled 2x (nearest) before the convolution. */
-    public boolean upsampled() {
-        return upsample;
     }
 
     public Parameter weight() {
@@ -164,18 +161,137 @@ public final class GenConv extends AbstractBlock {
             NDArray x,
             boolean training,
             PairList<String, Object> params) {
-        NDArray t = x;
-        for (GenConv layer : layers) {
-            NDArray in = t;
-            NDArray next = LayerProfile.time(LayerProfile.Group.CONVOLUTIONS,
-                    () -> layer.forward(parameterStore, new NDList(in), training, params).singletonOrThrow());
+        Rows all = Rows.all(x);
+        int height = outputHeight(layers, all.height());
+        return chain(layers, parameterStore, all, 0, height, training, params).array();
+    }
+
+    /**
+     * Runs {@code layers} on the rows of {@code x} that their output rows [from, to) read, each layer on only the rows
+     * the next ones read: the output is exact in [from, to) and may cover more. Where the rows read are all of them
+     * (the whole picture, or layers whose dilations reach across it), this is the plain chain.
+     *
+     * @param x covers at least the rows {@link #inputRows} names for [from, to)
+     */
+    static Rows chain(
+            List<GenConv> layers,
+            ParameterStore parameterStore,
+            Rows x,
+            int from,
+            int to,
+            boolean training,
+            PairList<String, Object> params) {
+        int[][] need = need(layers, x.height(), from, to);
+        Rows t = x;
+        for (int i = 0; i < layers.size(); i++) {
+            GenConv layer = layers.get(i);
+            Rows in = t;
+            int[] rows = need[i];
+            NDArray next = LayerProfile.time(LayerProfile.Group.CONVOLUTIONS, () -> {
+                NDArray slice = in.slice(rows[0], rows[1]);
+                LayerProfile.work(LayerProfile.Group.CONVOLUTIONS, layer.flops(slice.getShape()));
+                NDArray y = layer.forward(parameterStore, new NDList(slice), training, params).singletonOrThrow();
+                if (slice != in.array()) {
+                    Ops.free(training, slice);
+                }
+                return y;
+            });
             // the chain's input belongs to the caller
             if (t != x) {
-                Ops.free(training, t);
+                Ops.free(training, t.array());
             }
-            t = next;
+            int first = layer.upsample ? 2 * rows[0] : rows[0] / layer.stride;
+            t = new Rows(next, first, layer.outputHeight(t.height()));
         }
         return t;
+    }
+
+    /** The rows of an input of {@code height} rows that output rows [from, to) of {@code layers} read. */
+    static int[] inputRows(List<GenConv> layers, int height, int from, int to) {
+        return need(layers, height, from, to)[0];
+    }
+
+    /** need[i]: the rows of layer i's input that the chain's output rows [from, to) read; need[n] = [from, to). */
+    private static int[][] need(List<GenConv> layers, int height, int from, int to) {
+        int n = layers.size();
+        int[] heights = new int[n + 1];
+        heights[0] = height;
+        for (int i = 0; i < n; i++) {
+            heights[i + 1] = layers.get(i).outputHeight(heights[i]);
+        }
+        int[][] need = new int[n + 1][];
+        need[n] = new int[] {Math.max(0, from), Math.min(heights[n], to)};
+        for (int i = n - 1; i >= 0; i--) {
+            need[i] = layers.get(i).inputRows(need[i + 1][0], need[i + 1][1], heights[i]);
+        }
+        return need;
+    }
+
+    /** The rows of an input of {@code height} rows that this layer's output rows [from, to) read. */
+    private int[] inputRows(int from, int to, int height) {
+        int a = stride * from - reach();
+        int b = stride * (to - 1) + reach() + 1;
+        if (upsample) {
+            a = Math.floorDiv(a, 2);
+            b = Math.floorDiv(b - 1, 2) + 1;
+        }
+        a = Math.max(0, a);
+        // a strided convolution over rows from an odd one would sample the other rows
+        a -= a % stride;
+        return new int[] {a, Math.min(height, b)};
+    }
+
+    private int outputHeight(int height) {
+        return ((upsample ? 2 : 1) * height + stride - 1) / stride;
+    }
+
+    private static int outputHeight(List<GenConv> layers, int height) {
+        int h = height;
+        for (GenConv layer : layers) {
+            h = layer.outputHeight(h);
+        }
+        return h;
+    }
+
+    /**
+     * Rows [from, from + the array's height) of an (N, C, height, W) feature map, the others left out: what a chain run
+     * for some output rows passes on.
+     */
+    record Rows(NDArray array, int from, int height) {
+        static Rows all(NDArray x) {
+            return new Rows(x, 0, (int) x.getShape().get(2));
+        }
+
+        int to() {
+            return from + (int) array.getShape().get(2);
+        }
+
+        /** Rows [a, b) as an array: the array itself when it holds exactly those. */
+        NDArray slice(int a, int b) {
+            if (a < from || b > to()) {
+                throw new IllegalArgumentException("rows " + a + ".." + b + " are not in " + from + ".." + to());
+            }
+            return a == from && b == to() ? array : array.get(new NDIndex(":, :, {}:{}", a - from, b - from));
+        }
+
+        /** The whole height, the rows left out zero: the array itself when it holds them all. */
+        NDArray full() {
+            Shape s = array.getShape();
+            if (from == 0 && to() == height) {
+                return array;
+            }
+            NDList parts = new NDList(3);
+            if (from > 0) {
+                parts.add(array.getManager().zeros(new Shape(s.get(0), s.get(1), from, s.get(3)), array.getDataType(),
+                        array.getDevice()));
+            }
+            parts.add(array);
+            if (to() < height) {
+                parts.add(array.getManager().zeros(new Shape(s.get(0), s.get(1), height - to(), s.get(3)),
+                        array.getDataType(), array.getDevice()));
+            }
+            return NDArrays.concat(parts, 2);
+        }
     }
 
     /** Initialises {@code layers} as a chain fed with {@code input}; returns the chain's output shape. */

@@ -4,7 +4,8 @@ import java.util.function.Supplier;
 
 /**
  * Where the forward pass spends its time, by layer group, for {@code inpaint profile}. Off unless a thread records;
- * then each group's steps add their wall time to that thread's totals. The figures mean something only on an engine
+ * then each group's steps add their wall time, and the matrix-product work they did (rows a pass leaves out not
+ * counted), to that thread's totals. The figures mean something only on an engine
  * that finishes each operation before returning: PyTorch on the CPU, MXNet with its NaiveEngine (as the inpaint
  * script and the tests run it); MXNet's threaded engine would bill the work to whichever step waits for it.
  */
@@ -29,13 +30,18 @@ public final class LayerProfile {
         }
     }
 
-    private static final ThreadLocal<long[]> TOTALS = new ThreadLocal<>();
+    /** What a recorded run did: nanoseconds and matrix-product operations of each group, indexed by ordinal. */
+    public record Recording(long[] nanos, long[] flops) {
+    }
+
+    private static final ThreadLocal<Recording> TOTALS = new ThreadLocal<>();
 
     private LayerProfile() {}
 
-    /** Runs {@code work} on this thread; returns the nanoseconds each group took in it, indexed by ordinal. */
-    public static long[] record(Runnable work) {
-        long[] totals = new long[Group.values().length];
+    /** Runs {@code work} on this thread and returns what each group did in it. */
+    public static Recording record(Runnable work) {
+        int groups = Group.values().length;
+        Recording totals = new Recording(new long[groups], new long[groups]);
         TOTALS.set(totals);
         try {
             work.run();
@@ -47,13 +53,21 @@ public final class LayerProfile {
 
     /** Runs one step of {@code group}, timed when this thread records. */
     static <T> T time(Group group, Supplier<T> step) {
-        long[] totals = TOTALS.get();
+        Recording totals = TOTALS.get();
         if (totals == null) {
             return step.get();
         }
         long start = System.nanoTime();
         T result = step.get();
-        totals[group.ordinal()] += System.nanoTime() - start;
+        totals.nanos()[group.ordinal()] += System.nanoTime() - start;
         return result;
+    }
+
+    /** Counts {@code flops} of matrix-product work done by {@code group}, when this thread records. */
+    static void work(Group group, long flops) {
+        Recording totals = TOTALS.get();
+        if (totals != null) {
+            totals.flops()[group.ordinal()] += flops;
+        }
     }
 }

@@ -19,12 +19,6 @@ import java.util.List;
  */
 public final class RefineNetwork extends AbstractBlock {
 
-    /**
-     * Forward parameter (an {@link Integer}, pixels): stage 2 is needed only within this many rows of the mask's
-     * hole rows, so the attention leaves out the positions that cannot reach them. Without it every pixel is exact.
-     */
-    public static final String HOLE_REACH = "holeReach";
-
     private final List<GenConv> convBranch;
     private final List<GenConv> attentionEncoder;
     private final ContextualAttention attention;
@@ -99,63 +93,41 @@ public final class RefineNetwork extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray in = inputs.get(0);
-        NDArray mask = inputs.get(1);
-        NDArray convFeatures = GenConv.chain(convBranch, parameterStore, in, training, params);
-        NDArray matchFeatures = GenConv.chain(attentionEncoder, parameterStore, in, training, params);
-        NDArray maskSmall = mask.get(":, :, ::4, ::4");
-        int[] rows = attendedRows(mask, params == null ? null : (Integer) params.get(HOLE_REACH));
-        NDList attended = attention.attend(matchFeatures, maskSmall, rows[0], rows[1]);
-        Ops.free(training, matchFeatures, maskSmall);
-        NDArray attentionFeatures =
-                GenConv.chain(attentionDecoder, parameterStore, attended.get(0), training, params);
-        Ops.free(training, attended.get(0));
-        NDArray joined = NDArrays.concat(new NDList(convFeatures, attentionFeatures), 1);
-        Ops.free(training, convFeatures, attentionFeatures);
-        NDArray raw = GenConv.chain(decoder, parameterStore, joined, training, params);
-        Ops.free(training, joined);
-        NDArray stage2 = raw.clip(-1, 1);
-        Ops.free(training, raw);
-        return new NDList(stage2, attended.get(1));
+        return run(parameterStore, in, inputs.get(1), 0, (int) in.getShape().get(2), training, params);
     }
 
     /**
-     * The rows [from, to) of the attention's output (1/4 of the input's resolution) that stage 2 reads within
-     * {@code reach} rows of the hole's: the layers after the attention widen the rows a pixel reads by their
-     * kernel's reach and halve them where they upsample. All rows when {@code reach} is null or there is no hole.
+     * The block's forward pass, stage 2 exact in rows [from, to) (its other rows may be anything): the decoder runs
+     * on the rows those read, the attention's output is needed there only, and the conv branch down to the rows its
+     * dilations reach. The attention encoder runs whole, as every background patch is a candidate.
      */
-    int[] attendedRows(NDArray mask, Integer reach) {
-        int height = (int) mask.getShape().get(2);
-        int all = height / 4;
-        if (reach == null) {
-            return new int[] {0, all};
+    NDList run(ParameterStore parameterStore, NDArray in, NDArray mask, int from, int to, boolean training,
+            PairList<String, Object> params) {
+        int quarter = (int) in.getShape().get(2) / 4;
+        int[] joinedRows = GenConv.inputRows(decoder, quarter, from, to);
+        int[] attendedRows = GenConv.inputRows(attentionDecoder, quarter, joinedRows[0], joinedRows[1]);
+        GenConv.Rows convFeatures = GenConv.chain(convBranch, parameterStore, GenConv.Rows.all(in), joinedRows[0],
+                joinedRows[1], training, params);
+        NDArray matchFeatures = GenConv.chain(attentionEncoder, parameterStore, in, training, params);
+        NDArray maskSmall = mask.get(":, :, ::4, ::4");
+        NDList attended = attention.attend(matchFeatures, maskSmall, attendedRows[0], attendedRows[1]);
+        Ops.free(training, matchFeatures, maskSmall);
+        GenConv.Rows attentionFeatures = GenConv.chain(attentionDecoder, parameterStore,
+                GenConv.Rows.all(attended.get(0)), joinedRows[0], joinedRows[1], training, params);
+        Ops.free(training, attended.get(0));
+        NDArray joined = NDArrays.concat(new NDList(convFeatures.slice(joinedRows[0], joinedRows[1]),
+                attentionFeatures.slice(joinedRows[0], joinedRows[1])), 1);
+        Ops.free(training, convFeatures.array(), attentionFeatures.array());
+        GenConv.Rows raw = GenConv.chain(decoder, parameterStore, new GenConv.Rows(joined, joinedRows[0], quarter),
+                from, to, training, params);
+        Ops.free(training, joined);
+        NDArray full = raw.full();
+        if (full != raw.array()) {
+            Ops.free(training, raw.array());
         }
-        // one axis at a time: PyTorch's max takes only one
-        float[] holeRows = mask.max(new int[] {3}).max(new int[] {1}).max(new int[] {0}).toFloatArray();
-        int first = 0;
-        while (first < height && holeRows[first] == 0) {
-            first++;
-        }
-        if (first == height) {
-            return new int[] {0, all};
-        }
-        int last = height - 1;
-        while (holeRows[last] == 0) {
-            last--;
-        }
-        int from = first - reach;
-        int to = last + reach;
-        List<GenConv> after = new ArrayList<>(attentionDecoder);
-        after.addAll(decoder);
-        for (int i = after.size() - 1; i >= 0; i--) {
-            GenConv layer = after.get(i);
-            from -= layer.reach();
-            to += layer.reach();
-            if (layer.upsampled()) {
-                from = Math.floorDiv(from, 2);
-                to = Math.floorDiv(to, 2);
-            }
-        }
-        return new int[] {Math.max(0, from), Math.min(all, to + 1)};
+        NDArray stage2 = full.clip(-1, 1);
+        Ops.free(training, full);
+        return new NDList(stage2, attended.get(1));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.inpaint.engine.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import ai.djl.training.ParameterStore;
 
 import io.inpaint.engine.TestSupport;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -68,6 +70,20 @@ class ContextualAttentionTest {
                 assertTrue(error < 1e-4f, "image " + n + " reconstruction differs from the copied region by " + error);
             }
         }
+    }
+
+    /**
+     * Feature rows [from, to) need grid rows (from / 2 - 1) .. ((to - 1) / 2 + 1) (step 9's 4x4 patches) and two
+     * more on each side (the fuse's neighbours); a range that needs the grid's first or last row takes the whole
+     * grid, since the column-major fuse wraps between them.
+     */
+    @Test
+    void bandKeepsTheRowsTheOutputRowsReadAndTheFusesNeighbours() {
+        assertArrayEquals(new int[] {17, 48}, ContextualAttention.band(64, 40, 90));
+        assertArrayEquals(new int[] {0, 9}, ContextualAttention.band(64, 4, 12));
+        assertArrayEquals(new int[] {0, 64}, ContextualAttention.band(64, 0, 50), "needs grid row 0");
+        assertArrayEquals(new int[] {0, 64}, ContextualAttention.band(64, 60, 128), "needs grid row 63");
+        assertArrayEquals(new int[] {0, 13}, ContextualAttention.band(16, 6, 20));
     }
 
     /** Grouped convolutions over a batch give each image exactly what it gets alone. */
@@ -186,10 +202,40 @@ class ContextualAttentionTest {
                 if (!"MXNet".equals(engine)) {
                     // writes through reshapes, which are views on this engine only
                     NDArray out = manager.create(new Shape(n, positions, positions));
-                    ContextualAttention.swapOrderInto(s.get(new NDIndex(":, :{}", positions)), out, rows, cols);
+                    ContextualAttention.swapOrderInto(s.get(new NDIndex(":, :{}", positions)), out, rows, cols, rows, cols);
                     assertEquals(manager.create(swapped, out.getShape()), out, "re-ordering, " + name);
                 }
             }
+        }
+    }
+
+    /**
+     * Both fuses of a band of grid rows (the positions that reach the hole) equal those of the whole grid, away from
+     * the band's first and last two rows, which lack their neighbours outside it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void fuseOfABandEqualsTheWholeGridsInside(String engine) {
+        try (NDManager manager = TestSupport.manager(engine)) {
+            int rows = 9;
+            int cols = 4;
+            int l = rows * cols;
+            int from = 1;
+            int to = 8;
+            java.util.Random random = new java.util.Random(6);
+            float[] values = new float[2 * l * l];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) random.nextGaussian();
+            }
+            NDArray s = manager.create(values, new Shape(2, l, l));
+            NDArray whole = ContextualAttention.fuseBothOrders(s.duplicate(), rows, cols, rows);
+            NDArray band = ContextualAttention.fuseBothOrders(
+                    s.get(new NDIndex(":, {}:{}", from * cols, to * cols)).duplicate(), rows, cols, to - from);
+
+            assertEquals(new Shape(2, (to - from) * cols, l), band.getShape());
+            NDArray inside = band.get(new NDIndex(":, {}:{}", 2 * cols, (to - from - 2) * cols));
+            NDArray want = whole.get(new NDIndex(":, {}:{}", (from + 2) * cols, (to - 2) * cols));
+            assertTrue(inside.allClose(want, 0, 1e-5, false), "band rows " + (from + 2) + ".." + (to - 2));
         }
     }
 

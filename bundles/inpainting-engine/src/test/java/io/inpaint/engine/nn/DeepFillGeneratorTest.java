@@ -17,6 +17,7 @@ import io.inpaint.engine.TestSupport;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -102,32 +103,38 @@ class DeepFillGeneratorTest {
             NDArray mask = manager.zeros(maskShape);
             mask.set(new ai.djl.ndarray.index.NDIndex(":, :, 8:16, 8:16"), 1f);
 
-            long[] recorded = LayerProfile.record(
+            LayerProfile.Recording recorded = LayerProfile.record(
                     () -> generator.forward(new ParameterStore(manager, false), new NDList(x, mask), false));
-            long[] idle = LayerProfile.record(() -> { });
+            LayerProfile.Recording idle = LayerProfile.record(() -> { });
 
             for (LayerProfile.Group group : LayerProfile.Group.values()) {
-                assertTrue(recorded[group.ordinal()] > 0, group.label());
-                assertEquals(0, idle[group.ordinal()], group.label());
+                assertTrue(recorded.nanos()[group.ordinal()] > 0, group.label());
+                assertEquals(0, idle.nanos()[group.ordinal()], group.label());
             }
+            // a pass that leaves nothing out does the layer table's work
+            NetworkFlops table = generator.flops(32, 32);
+            long[] work = recorded.flops();
+            assertEquals(table.convolutions(), work[LayerProfile.Group.CONVOLUTIONS.ordinal()]);
+            assertEquals(table.attentionMatching(), work[LayerProfile.Group.ATTENTION_MATCHING.ordinal()]);
+            assertEquals(table.reconstruction(), work[LayerProfile.Group.RECONSTRUCTION.ordinal()]);
+            assertEquals(0, work[LayerProfile.Group.FUSE.ordinal()] + work[LayerProfile.Group.SOFTMAX.ordinal()]);
         }
     }
 
     static Stream<Arguments> enginesAndHoles() {
-        // {first row, rows, first column, columns} of each image's hole in a 256x256 input; whether the attention
-        // can leave grid rows out (a hole needing the grid's first or last row gets the whole grid)
+        // {first row, rows, first column, columns} of each image's hole in a 256x256 input (at the top the attention
+        // takes its whole grid, since its column-major fuse wraps from the last row to the first)
         List<Arguments> holes = List.of(
-                Arguments.of("centred box", new int[][] {{96, 64, 96, 64}}, true),
-                Arguments.of("thin stroke", new int[][] {{150, 4, 0, 256}}, true),
-                Arguments.of("box at the top", new int[][] {{0, 40, 100, 40}}, false),
-                Arguments.of("two images", new int[][] {{80, 20, 10, 30}, {120, 30, 200, 40}}, true));
-        return TestSupport.engines().flatMap(e -> holes.stream().map(h -> Arguments.of(e, h.get()[0], h.get()[1], h.get()[2])));
+                Arguments.of("centred box", new int[][] {{96, 64, 96, 64}}),
+                Arguments.of("thin stroke", new int[][] {{150, 4, 0, 256}}),
+                Arguments.of("box at the top", new int[][] {{0, 40, 100, 40}}),
+                Arguments.of("two images", new int[][] {{80, 20, 10, 30}, {120, 30, 200, 40}}));
+        return TestSupport.engines().flatMap(e -> holes.stream().map(h -> Arguments.of(e, h.get()[0], h.get()[1])));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("enginesAndHoles")
-    void withAHoleReachStageTwoIsExactWithinReachOfTheHoleRows(String engine, String name, int[][] holes,
-            boolean banded) {
+    void withAHoleReachBothStagesAreExactWhereTheCompositeReads(String engine, String name, int[][] holes) {
         int size = 256;
         int reach = 16;
         try (NDManager manager = TestSupport.manager(engine)) {
@@ -148,27 +155,30 @@ class DeepFillGeneratorTest {
             }
             ParameterStore store = new ParameterStore(manager, false);
 
-            NDList all = generator.forward(store, new NDList(x, mask), false);
-            NDList near = generator.forward(store, new NDList(x, mask), false,
-                    new ai.djl.util.PairList<>(List.of(RefineNetwork.HOLE_REACH), List.<Object>of(reach)));
+            NDList[] out = new NDList[2];
+            long wholeWork = LongStream.of(LayerProfile.record(
+                    () -> out[0] = generator.forward(store, new NDList(x, mask), false)).flops()).sum();
+            long nearWork = LongStream.of(LayerProfile.record(() -> out[1] = generator.forward(store,
+                    new NDList(x, mask), false, new ai.djl.util.PairList<>(List.of(DeepFillGenerator.HOLE_REACH),
+                            List.<Object>of(reach)))).flops()).sum();
+            NDList all = out[0];
+            NDList near = out[1];
+            assertTrue(nearWork < wholeWork, "rows out of reach were left out: " + nearWork + " of " + wholeWork);
 
-            assertEquals(0f, all.get(0).sub(near.get(0)).abs().max().getFloat(), "stage 1 does not depend on it");
+            float stage1 = all.get(0).sub(near.get(0)).abs().get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, :",
+                    first, last + 1)).max().getFloat();
+            assertTrue(stage1 <= 1e-4f, "stage 1 in the hole's rows differs by " + stage1);
             int from = Math.max(0, first - reach);
             int to = Math.min(size, last + reach + 1);
             NDArray diff = all.get(1).sub(near.get(1)).abs();
             float inside = diff.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, :", from, to)).max().getFloat();
-            assertTrue(inside <= 1e-5f, "stage 2 within reach of the hole rows differs by " + inside);
+            // 1e-4, the parity tolerance: convolutions over fewer rows may add up in another order
+            assertTrue(inside <= 1e-4f, "stage 2 within reach of the hole rows differs by " + inside);
             // the offsets of the hole's cells: what the flow picture shows
             NDArray cells = mask.get(":, :, ::8, ::8").broadcast(new Shape(n, 2, size / 8, size / 8));
             int[] wanted = all.get(2).toType(DataType.FLOAT32, false).mul(cells).toType(DataType.INT32, false).toIntArray();
             int[] got = near.get(2).toType(DataType.FLOAT32, false).mul(cells).toType(DataType.INT32, false).toIntArray();
             assertEquals(java.util.Arrays.toString(wanted), java.util.Arrays.toString(got), "offsets in the hole");
-            float outside = diff.max().getFloat();
-            if (banded) {
-                assertTrue(outside > 1e-4f, "rows out of reach were left out, so they differ (max " + outside + ")");
-            } else {
-                assertEquals(0f, outside, "the whole grid ran");
-            }
         }
     }
 
