@@ -108,8 +108,8 @@ public final class DeepFillModel implements AutoCloseable {
 
     /**
      * As {@link #forward(NDArray, NDArray)}, but exact only where a caller that composites the hole reads: stage 1 in
-     * the rows that hold a hole, stage 2 and the offsets within {@code holeReach} rows of them; elsewhere they may be
-     * anything. The layers and attention positions that reach none of those rows are left out.
+     * the hole's bounding box, stage 2 within {@code holeReach} pixels of it and the offsets in the hole; elsewhere
+     * they may be anything. The layers' work and the attention positions that reach none of it are left out.
      */
     public NDList forward(NDArray x, NDArray mask, int holeReach) {
         return forward(x, mask, new PairList<>(List.of(DeepFillGenerator.HOLE_REACH), List.of(holeReach)));

@@ -37,8 +37,8 @@ import java.util.List;
  */
 public final class Inpainter implements AutoCloseable {
     /**
-     * Rows of the network's output beyond a hole's that the composite reads: the seam match's ring of known pixels
-     * and the upscale's bilinear neighbour (one each), with room for the blocks of the seam match's coarse start.
+     * Pixels of the network's output beyond a hole's bounding box that the composite reads: the seam match's ring of
+     * known pixels and the upscale's bilinear neighbour (one each), with room for the seam match's coarse start.
      * The network's other rows are left inexact (see {@link DeepFillModel#forward(NDArray, NDArray, int)}).
      */
     public static final int OUTPUT_REACH = 16;

@@ -50,13 +50,16 @@ public final class CoarseNetwork extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray in = inputs.singletonOrThrow();
-        return new NDList(run(parameterStore, in, 0, (int) in.getShape().get(2), training, params));
+        int[] rows = {0, (int) in.getShape().get(2)};
+        int[] cols = {0, (int) in.getShape().get(3)};
+        return new NDList(run(parameterStore, in, rows, cols, training, params));
     }
 
-    /** The block's forward pass, exact in rows [from, to) of the output (its other rows may be anything). */
-    NDArray run(ParameterStore parameterStore, NDArray in, int from, int to, boolean training,
+    /** The block's forward pass, exact in output rows and columns [from, to) (the rest may be anything). */
+    NDArray run(ParameterStore parameterStore, NDArray in, int[] rows, int[] cols, boolean training,
             PairList<String, Object> params) {
-        GenConv.Rows raw = GenConv.chain(layers, parameterStore, GenConv.Rows.all(in), from, to, training, params);
+        GenConv.Window raw = GenConv.chain(layers, parameterStore, GenConv.Window.all(in), rows, cols, training,
+                params);
         NDArray full = raw.full();
         if (full != raw.array()) {
             Ops.free(training, raw.array());

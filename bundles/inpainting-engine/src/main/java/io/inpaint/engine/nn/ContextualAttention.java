@@ -101,25 +101,6 @@ public final class ContextualAttention extends AbstractBlock {
         return new int[] {Math.max(0, first - 2), Math.min(hf, last + 3)};
     }
 
-    /** t (N, C, rows, W) placed at row {@code at} of (N, C, height, W), zero elsewhere; t itself when it fills it. */
-    private static NDArray placeRows(NDArray t, int at, int height) {
-        Shape s = t.getShape();
-        int rows = (int) s.get(2);
-        if (at == 0 && rows == height) {
-            return t;
-        }
-        NDList parts = new NDList(3);
-        if (at > 0) {
-            parts.add(t.getManager().zeros(new Shape(s.get(0), s.get(1), at, s.get(3)), t.getDataType(), t.getDevice()));
-        }
-        parts.add(t);
-        if (at + rows < height) {
-            parts.add(t.getManager().zeros(new Shape(s.get(0), s.get(1), height - at - rows, s.get(3)),
-                    t.getDataType(), t.getDevice()));
-        }
-        return NDArrays.concat(parts, 2);
-    }
-
     /**
      * Multiply-adds x 2 of step 3 for features of shape {@code f} (N,C,h,w): P = L = (h/2)(w/2) positions, each
      * against every 3x3 patch of C channels.
@@ -449,7 +430,7 @@ public final class ContextualAttention extends AbstractBlock {
         NDArray posX = position.sub(posY.mul(wf));
         NDArray offsets = NDArrays.stack(new NDList(bestY.sub(posY), bestX.sub(posX)), 1)
                 .reshape(n, 2, band[1] - band[0], wf);
-        return placeRows(offsets, band[0], hf).toType(DataType.INT32, false);
+        return new GenConv.Window(offsets, band[0], 0, hf, wf).full().toType(DataType.INT32, false);
     }
 
     /**
@@ -482,7 +463,7 @@ public final class ContextualAttention extends AbstractBlock {
      */
     private static NDArray reconstruct(NDArray attention, NDArray patches, int hf, int wf, int[] band) {
         NDArray rows = reconstruct(attention, patches, band[1] - band[0], wf);
-        return placeRows(rows, 2 * band[0], 2 * hf);
+        return new GenConv.Window(rows, 2 * band[0], 0, 2 * hf, 2 * wf).full();
     }
 
     /** Step 9 for the positions of {@code attention}, (N, rows x wf, L): feature rows 2 x rows, those around cut short. */

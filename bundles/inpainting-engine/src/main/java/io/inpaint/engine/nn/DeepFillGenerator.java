@@ -29,9 +29,10 @@ public final class DeepFillGenerator extends AbstractBlock {
     private final RefineNetwork refine;
 
     /**
-     * Forward parameter (an {@link Integer}, pixels): the caller reads stage 2 only within this many rows of the
-     * rows that hold a hole (and stage 1 only in the hole), so the layers and attention positions that reach no
-     * such row are left out, and the other rows of both stages may be anything. Without it every pixel is exact.
+     * Forward parameter (an {@link Integer}, pixels): the caller reads stage 2 only within this many pixels of the
+     * hole's bounding box (over the batch) and stage 1 only inside it, so the layers' work and the attention
+     * positions that reach neither are left out, and the rest of both stages may be anything. Without it every pixel
+     * is exact.
      */
     public static final String HOLE_REACH = "holeReach";
 
@@ -79,35 +80,39 @@ public final class DeepFillGenerator extends AbstractBlock {
         NDArray xin = x.mul(known);
         NDArray ones = mask.onesLike();
         NDArray coarseIn = NDArrays.concat(new NDList(xin, ones, mask), 1);
-        int height = (int) x.getShape().get(2);
         Integer reach = params == null ? null : (Integer) params.get(HOLE_REACH);
-        int[] holeRows = reach == null ? new int[] {0, height} : holeRows(mask);
+        int[] holeRows = reach == null ? new int[] {0, (int) x.getShape().get(2)} : holeExtent(mask, 2);
+        int[] holeCols = reach == null ? new int[] {0, (int) x.getShape().get(3)} : holeExtent(mask, 3);
         // stage 1 counts only in the hole, stage 2 within reach of it
-        NDArray stage1 = coarse.run(parameterStore, coarseIn, holeRows[0], holeRows[1], training, params);
+        NDArray stage1 = coarse.run(parameterStore, coarseIn, holeRows, holeCols, training, params);
         Ops.free(training, coarseIn);
         NDArray x2 = stage1.mul(mask).add(xin.mul(known));
         NDArray refineIn = NDArrays.concat(new NDList(x2, ones, mask), 1);
         Ops.free(training, known, xin, x2);
         int margin = reach == null ? 0 : reach;
-        NDList refined = refine.run(parameterStore, refineIn, mask, holeRows[0] - margin, holeRows[1] + margin,
-                training, params);
+        NDList refined = refine.run(parameterStore, refineIn, mask, new int[] {holeRows[0] - margin,
+            holeRows[1] + margin}, new int[] {holeCols[0] - margin, holeCols[1] + margin}, training, params);
         Ops.free(training, refineIn, ones);
         return new NDList(stage1, refined.get(0), refined.get(1));
     }
 
-    /** Rows [first, last + 1) of the hole in any image of mask (N,1,H,W); all rows when there is none. */
-    private static int[] holeRows(NDArray mask) {
+    /**
+     * [first, last + 1) of the rows (axis 2) or columns (axis 3) of mask (N,1,H,W) that hold a hole in any image; all
+     * of them when there is none.
+     */
+    private static int[] holeExtent(NDArray mask, int axis) {
         // one axis at a time: PyTorch's max takes only one
-        float[] rows = mask.max(new int[] {3}).max(new int[] {1}).max(new int[] {0}).toFloatArray();
+        NDArray other = mask.max(new int[] {axis == 2 ? 3 : 2});
+        float[] line = other.max(new int[] {1}).max(new int[] {0}).toFloatArray();
         int first = 0;
-        while (first < rows.length && rows[first] == 0) {
+        while (first < line.length && line[first] == 0) {
             first++;
         }
-        int last = rows.length - 1;
-        while (last > first && rows[last] == 0) {
+        int last = line.length - 1;
+        while (last > first && line[last] == 0) {
             last--;
         }
-        return first == rows.length ? new int[] {0, rows.length} : new int[] {first, last + 1};
+        return first == line.length ? new int[] {0, line.length} : new int[] {first, last + 1};
     }
 
     /**

@@ -161,34 +161,37 @@ public final class GenConv extends AbstractBlock {
             NDArray x,
             boolean training,
             PairList<String, Object> params) {
-        Rows all = Rows.all(x);
-        int height = outputHeight(layers, all.height());
-        return chain(layers, parameterStore, all, 0, height, training, params).array();
+        Window all = Window.all(x);
+        int[] rows = {0, outputSize(layers, all.height())};
+        int[] cols = {0, outputSize(layers, all.width())};
+        return chain(layers, parameterStore, all, rows, cols, training, params).array();
     }
 
     /**
-     * Runs {@code layers} on the rows of {@code x} that their output rows [from, to) read, each layer on only the rows
-     * the next ones read: the output is exact in [from, to) and may cover more. Where the rows read are all of them
-     * (the whole picture, or layers whose dilations reach across it), this is the plain chain.
+     * Runs {@code layers} on the part of {@code x} that their output's rows and columns [from, to) read, each layer on
+     * only the part the next ones read: the output is exact there and may cover more. Where that is all of it (the
+     * whole picture, or layers whose dilations reach across it), this is the plain chain.
      *
-     * @param x covers at least the rows {@link #inputRows} names for [from, to)
+     * @param x covers at least what {@link #inputRange} names for {@code rows} and {@code cols}
      */
-    static Rows chain(
+    static Window chain(
             List<GenConv> layers,
             ParameterStore parameterStore,
-            Rows x,
-            int from,
-            int to,
+            Window x,
+            int[] rows,
+            int[] cols,
             boolean training,
             PairList<String, Object> params) {
-        int[][] need = need(layers, x.height(), from, to);
-        Rows t = x;
+        int[][] needRows = need(layers, x.height(), rows[0], rows[1]);
+        int[][] needCols = need(layers, x.width(), cols[0], cols[1]);
+        Window t = x;
         for (int i = 0; i < layers.size(); i++) {
             GenConv layer = layers.get(i);
-            Rows in = t;
-            int[] rows = need[i];
+            Window in = t;
+            int[] r = needRows[i];
+            int[] c = needCols[i];
             NDArray next = LayerProfile.time(LayerProfile.Group.CONVOLUTIONS, () -> {
-                NDArray slice = in.slice(rows[0], rows[1]);
+                NDArray slice = in.slice(r, c);
                 LayerProfile.work(LayerProfile.Group.CONVOLUTIONS, layer.flops(slice.getShape()));
                 NDArray y = layer.forward(parameterStore, new NDList(slice), training, params).singletonOrThrow();
                 if (slice != in.array()) {
@@ -200,35 +203,38 @@ public final class GenConv extends AbstractBlock {
             if (t != x) {
                 Ops.free(training, t.array());
             }
-            int first = layer.upsample ? 2 * rows[0] : rows[0] / layer.stride;
-            t = new Rows(next, first, layer.outputHeight(t.height()));
+            t = new Window(next, layer.outputStart(r[0]), layer.outputStart(c[0]), layer.outputSize(t.height()),
+                    layer.outputSize(t.width()));
         }
         return t;
     }
 
-    /** The rows of an input of {@code height} rows that output rows [from, to) of {@code layers} read. */
-    static int[] inputRows(List<GenConv> layers, int height, int from, int to) {
-        return need(layers, height, from, to)[0];
+    /** The part [from, to) of an input side of {@code size} that output [from, to) of {@code layers} reads. */
+    static int[] inputRange(List<GenConv> layers, int size, int from, int to) {
+        return need(layers, size, from, to)[0];
     }
 
-    /** need[i]: the rows of layer i's input that the chain's output rows [from, to) read; need[n] = [from, to). */
-    private static int[][] need(List<GenConv> layers, int height, int from, int to) {
+    /**
+     * need[i]: the part of layer i's input side that the chain's output [from, to) reads; need[n] = [from, to). Rows
+     * and columns alike: kernels are square, strides and upsampling the same on both axes.
+     */
+    private static int[][] need(List<GenConv> layers, int size, int from, int to) {
         int n = layers.size();
-        int[] heights = new int[n + 1];
-        heights[0] = height;
+        int[] sizes = new int[n + 1];
+        sizes[0] = size;
         for (int i = 0; i < n; i++) {
-            heights[i + 1] = layers.get(i).outputHeight(heights[i]);
+            sizes[i + 1] = layers.get(i).outputSize(sizes[i]);
         }
         int[][] need = new int[n + 1][];
-        need[n] = new int[] {Math.max(0, from), Math.min(heights[n], to)};
+        need[n] = new int[] {Math.max(0, from), Math.min(sizes[n], to)};
         for (int i = n - 1; i >= 0; i--) {
-            need[i] = layers.get(i).inputRows(need[i + 1][0], need[i + 1][1], heights[i]);
+            need[i] = layers.get(i).inputRange(need[i + 1][0], need[i + 1][1], sizes[i]);
         }
         return need;
     }
 
-    /** The rows of an input of {@code height} rows that this layer's output rows [from, to) read. */
-    private int[] inputRows(int from, int to, int height) {
+    /** The part of an input side of {@code size} that this layer's output [from, to) reads. */
+    private int[] inputRange(int from, int to, int size) {
         int a = stride * from - reach();
         int b = stride * (to - 1) + reach() + 1;
         if (upsample) {
@@ -236,61 +242,85 @@ public final class GenConv extends AbstractBlock {
             b = Math.floorDiv(b - 1, 2) + 1;
         }
         a = Math.max(0, a);
-        // a strided convolution over rows from an odd one would sample the other rows
+        // a strided convolution from an odd row or column would sample the others
         a -= a % stride;
-        return new int[] {a, Math.min(height, b)};
+        return new int[] {a, Math.min(size, b)};
     }
 
-    private int outputHeight(int height) {
-        return ((upsample ? 2 : 1) * height + stride - 1) / stride;
+    /** Where the output of an input part starting at {@code start} starts. */
+    private int outputStart(int start) {
+        return upsample ? 2 * start : start / stride;
     }
 
-    private static int outputHeight(List<GenConv> layers, int height) {
-        int h = height;
+    private int outputSize(int size) {
+        return ((upsample ? 2 : 1) * size + stride - 1) / stride;
+    }
+
+    private static int outputSize(List<GenConv> layers, int size) {
+        int s = size;
         for (GenConv layer : layers) {
-            h = layer.outputHeight(h);
+            s = layer.outputSize(s);
         }
-        return h;
+        return s;
     }
 
     /**
-     * Rows [from, from + the array's height) of an (N, C, height, W) feature map, the others left out: what a chain run
-     * for some output rows passes on.
+     * Rows [top, top + the array's height) and columns [left, left + its width) of an (N, C, height, width) feature
+     * map, the rest left out: what a chain run for part of its output passes on.
      */
-    record Rows(NDArray array, int from, int height) {
-        static Rows all(NDArray x) {
-            return new Rows(x, 0, (int) x.getShape().get(2));
+    record Window(NDArray array, int top, int left, int height, int width) {
+        static Window all(NDArray x) {
+            Shape s = x.getShape();
+            return new Window(x, 0, 0, (int) s.get(2), (int) s.get(3));
         }
 
-        int to() {
-            return from + (int) array.getShape().get(2);
+        int bottom() {
+            return top + (int) array.getShape().get(2);
         }
 
-        /** Rows [a, b) as an array: the array itself when it holds exactly those. */
-        NDArray slice(int a, int b) {
-            if (a < from || b > to()) {
-                throw new IllegalArgumentException("rows " + a + ".." + b + " are not in " + from + ".." + to());
+        int right() {
+            return left + (int) array.getShape().get(3);
+        }
+
+        /** Rows [rows[0], rows[1]) and columns [cols[0], cols[1]) as an array: the array itself when it holds just those. */
+        NDArray slice(int[] rows, int[] cols) {
+            if (rows[0] < top || rows[1] > bottom() || cols[0] < left || cols[1] > right()) {
+                throw new IllegalArgumentException("rows " + rows[0] + ".." + rows[1] + ", columns " + cols[0] + ".."
+                        + cols[1] + " are not in " + top + ".." + bottom() + ", " + left + ".." + right());
             }
-            return a == from && b == to() ? array : array.get(new NDIndex(":, :, {}:{}", a - from, b - from));
-        }
-
-        /** The whole height, the rows left out zero: the array itself when it holds them all. */
-        NDArray full() {
-            Shape s = array.getShape();
-            if (from == 0 && to() == height) {
+            if (rows[0] == top && rows[1] == bottom() && cols[0] == left && cols[1] == right()) {
                 return array;
             }
+            return array.get(new NDIndex(":, :, {}:{}, {}:{}", rows[0] - top, rows[1] - top, cols[0] - left,
+                    cols[1] - left));
+        }
+
+        /** The whole map, what was left out zero: the array itself when it holds it all. */
+        NDArray full() {
+            NDArray t = pad(array, 2, top, height - bottom());
+            return pad(t, 3, left, width - right());
+        }
+
+        private static NDArray pad(NDArray t, int axis, int before, int after) {
+            if (before == 0 && after == 0) {
+                return t;
+            }
             NDList parts = new NDList(3);
-            if (from > 0) {
-                parts.add(array.getManager().zeros(new Shape(s.get(0), s.get(1), from, s.get(3)), array.getDataType(),
-                        array.getDevice()));
+            if (before > 0) {
+                parts.add(zeros(t, axis, before));
             }
-            parts.add(array);
-            if (to() < height) {
-                parts.add(array.getManager().zeros(new Shape(s.get(0), s.get(1), height - to(), s.get(3)),
-                        array.getDataType(), array.getDevice()));
+            parts.add(t);
+            if (after > 0) {
+                parts.add(zeros(t, axis, after));
             }
-            return NDArrays.concat(parts, 2);
+            return NDArrays.concat(parts, axis);
+        }
+
+        /** Zeros shaped as t but {@code size} long on {@code axis}. */
+        private static NDArray zeros(NDArray t, int axis, long size) {
+            long[] dims = t.getShape().getShape();
+            dims[axis] = size;
+            return t.getManager().zeros(new Shape(dims), t.getDataType(), t.getDevice());
         }
     }
 

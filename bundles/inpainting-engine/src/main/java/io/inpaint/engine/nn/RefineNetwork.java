@@ -93,33 +93,39 @@ public final class RefineNetwork extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray in = inputs.get(0);
-        return run(parameterStore, in, inputs.get(1), 0, (int) in.getShape().get(2), training, params);
+        int[] rows = {0, (int) in.getShape().get(2)};
+        int[] cols = {0, (int) in.getShape().get(3)};
+        return run(parameterStore, in, inputs.get(1), rows, cols, training, params);
     }
 
     /**
-     * The block's forward pass, stage 2 exact in rows [from, to) (its other rows may be anything): the decoder runs
-     * on the rows those read, the attention's output is needed there only, and the conv branch down to the rows its
-     * dilations reach. The attention encoder runs whole, as every background patch is a candidate.
+     * The block's forward pass, stage 2 exact in rows and columns [from, to) (the rest may be anything): the decoder
+     * runs on the part those read, the attention's output is needed there only (it scores the positions in those
+     * rows), and the conv branch runs down to the part its dilations reach. The attention encoder runs whole, as
+     * every background patch is a candidate.
      */
-    NDList run(ParameterStore parameterStore, NDArray in, NDArray mask, int from, int to, boolean training,
+    NDList run(ParameterStore parameterStore, NDArray in, NDArray mask, int[] rows, int[] cols, boolean training,
             PairList<String, Object> params) {
-        int quarter = (int) in.getShape().get(2) / 4;
-        int[] joinedRows = GenConv.inputRows(decoder, quarter, from, to);
-        int[] attendedRows = GenConv.inputRows(attentionDecoder, quarter, joinedRows[0], joinedRows[1]);
-        GenConv.Rows convFeatures = GenConv.chain(convBranch, parameterStore, GenConv.Rows.all(in), joinedRows[0],
-                joinedRows[1], training, params);
+        int quarterRows = (int) in.getShape().get(2) / 4;
+        int quarterCols = (int) in.getShape().get(3) / 4;
+        int[] joinedRows = GenConv.inputRange(decoder, quarterRows, rows[0], rows[1]);
+        int[] joinedCols = GenConv.inputRange(decoder, quarterCols, cols[0], cols[1]);
+        int[] attendedRows = GenConv.inputRange(attentionDecoder, quarterRows, joinedRows[0], joinedRows[1]);
+        GenConv.Window convFeatures = GenConv.chain(convBranch, parameterStore, GenConv.Window.all(in), joinedRows,
+                joinedCols, training, params);
         NDArray matchFeatures = GenConv.chain(attentionEncoder, parameterStore, in, training, params);
         NDArray maskSmall = mask.get(":, :, ::4, ::4");
         NDList attended = attention.attend(matchFeatures, maskSmall, attendedRows[0], attendedRows[1]);
         Ops.free(training, matchFeatures, maskSmall);
-        GenConv.Rows attentionFeatures = GenConv.chain(attentionDecoder, parameterStore,
-                GenConv.Rows.all(attended.get(0)), joinedRows[0], joinedRows[1], training, params);
+        GenConv.Window attentionFeatures = GenConv.chain(attentionDecoder, parameterStore,
+                GenConv.Window.all(attended.get(0)), joinedRows, joinedCols, training, params);
         Ops.free(training, attended.get(0));
-        NDArray joined = NDArrays.concat(new NDList(convFeatures.slice(joinedRows[0], joinedRows[1]),
-                attentionFeatures.slice(joinedRows[0], joinedRows[1])), 1);
+        NDArray joined = NDArrays.concat(new NDList(convFeatures.slice(joinedRows, joinedCols),
+                attentionFeatures.slice(joinedRows, joinedCols)), 1);
         Ops.free(training, convFeatures.array(), attentionFeatures.array());
-        GenConv.Rows raw = GenConv.chain(decoder, parameterStore, new GenConv.Rows(joined, joinedRows[0], quarter),
-                from, to, training, params);
+        GenConv.Window raw = GenConv.chain(decoder, parameterStore,
+                new GenConv.Window(joined, joinedRows[0], joinedCols[0], quarterRows, quarterCols), rows, cols,
+                training, params);
         Ops.free(training, joined);
         NDArray full = raw.full();
         if (full != raw.array()) {
