@@ -44,39 +44,48 @@ public final class ContextualAttention extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray f = inputs.get(0);
-        return attend(f, inputs.get(1), 0, (int) f.getShape().get(2));
+        int[] rows = {0, (int) f.getShape().get(2)};
+        int[] cols = {0, (int) f.getShape().get(3)};
+        return attend(f, inputs.get(1), rows, cols);
     }
 
     /**
-     * The block's forward pass, exact only in feature rows {@code fromRow} (inclusive) to {@code toRow} (exclusive):
-     * the foreground positions whose output reaches no row in that range are left out of steps 3 and 6-9 (their
-     * output is 0), which saves their share of both matrix products, the fuse and the softmax: the score matrix
-     * holds the positions in the grid rows {@link #band} returns.
+     * The block's forward pass, exact only in feature rows and columns [from, to) of {@code rows} and {@code cols}:
+     * the foreground positions whose output reaches none of it are left out of steps 3 and 6-9 (their output is 0),
+     * which saves their share of both matrix products, the fuse and the softmax. The score matrix holds the positions
+     * in the grid rows and columns {@link #band} returns, in raster order within them.
      */
-    NDList attend(NDArray f, NDArray mask, int fromRow, int toRow) {
+    NDList attend(NDArray f, NDArray mask, int[] rows, int[] cols) {
         Shape s = f.getShape();
         if (s.dimension() != 4 || s.get(2) % 2 != 0 || s.get(3) % 2 != 0) {
             throw new IllegalArgumentException("attention features must be (N,C,h,w) with even h and w, got " + s);
         }
         int hf = (int) s.get(2) / 2;
         int wf = (int) s.get(3) / 2;
-        int[] band = band(hf, fromRow, toRow);
+        int[] bandRows = band(hf, rows[0], rows[1]);
+        // all rows take all columns: the column-major fuse of the grid's first row reads its last row's previous
+        // column, a wrap that only the whole grid's fuse forms
+        int[] bandCols = bandRows[1] - bandRows[0] == hf ? new int[] {0, wf} : band(wf, cols[0], cols[1]);
+        int br = bandRows[1] - bandRows[0];
+        int bw = bandCols[1] - bandCols[0];
 
         // the matrix products' work scales with the positions scored
-        LayerProfile.work(Group.ATTENTION_MATCHING, matchingFlops(s) / hf * (band[1] - band[0]));
-        LayerProfile.work(Group.RECONSTRUCTION, reconstructionFlops(s) / hf * (band[1] - band[0]));
+        LayerProfile.work(Group.ATTENTION_MATCHING, matchingFlops(s) / ((long) hf * wf) * br * bw);
+        LayerProfile.work(Group.RECONSTRUCTION, reconstructionFlops(s) / ((long) hf * wf) * br * bw);
         NDArray fd = f.get(":, :, ::2, ::2");
         NDArray valid = validity(mask.get(":, :, ::2, ::2"));
         NDArray scores = LayerProfile.time(Group.ATTENTION_MATCHING,
-                () -> Ops.freeingIntermediates(fd, t -> scores(t, band[0], band[1])));
-        NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf, band[1] - band[0]));
+                () -> Ops.freeingIntermediates(fd, t -> scores(t, bandRows, bandCols)));
+        NDArray fused = LayerProfile.time(Group.FUSE, () -> fuseBothOrders(scores, hf, wf, br, bw));
         NDArray attention = LayerProfile.time(Group.SOFTMAX,
                 () -> Ops.freeingIntermediates(fused, t -> softmaxOverBackground(t, valid)));
         fused.close();
-        NDArray offsets = LayerProfile.time(Group.SOFTMAX, () -> offsets(attention, hf, wf, band));
+        NDArray offsets = LayerProfile.time(Group.SOFTMAX, () -> offsets(attention, hf, wf, bandRows, bandCols));
         NDArray y = LayerProfile.time(Group.RECONSTRUCTION, () -> {
             NDArray weight = Ops.freeingIntermediates(f, ContextualAttention::patchMatrix);
-            NDArray attended = Ops.freeingIntermediates(attention, a -> reconstruct(a, weight, hf, wf, band));
+            NDArray attended = Ops.freeingIntermediates(attention,
+                    a -> new GenConv.Window(reconstruct(a, weight, br, bw), 2 * bandRows[0], 2 * bandCols[0], 2 * hf,
+                            2 * wf).full());
             weight.close();
             return attended;
         });
@@ -85,20 +94,21 @@ public final class ContextualAttention extends AbstractBlock {
     }
 
     /**
-     * The grid rows [from, to) of foreground positions whose scores must be computed for the output to be exact in
-     * feature rows [fromRow, toRow). Step 9 spreads position m over feature rows 2m - 1 .. 2m + 2; step 6's fuse
-     * reads each position's neighbours one grid row above and below in column-major order, so the band keeps two
-     * more rows on each side, whose own fused scores are then wrong (they lack neighbours outside the band) but
-     * only feed rows outside the range. The column-major order runs from the grid's last row on into its first, so a
-     * range that needs either of those rows gets the whole grid.
+     * The grid rows (or columns) [from, to), of {@code cells}, of foreground positions whose scores must be computed
+     * for the output to be exact in feature rows (columns) [fromRow, toRow). Step 9 spreads position m over feature
+     * rows 2m - 1 .. 2m + 2; step 6's fuse reads each position's neighbours one row above and below (in column-major
+     * order) and one column to each side (in raster order), so the band keeps two more on each side, whose own
+     * fused scores are then wrong (they lack neighbours outside the band) but only feed feature rows outside the
+     * range. The column-major order runs from the grid's last row on into its first, the raster order from its last
+     * column into its first, so a range that needs either end gets them all.
      */
-    static int[] band(int hf, int fromRow, int toRow) {
+    static int[] band(int cells, int fromRow, int toRow) {
         int first = Math.floorDiv(fromRow, 2) - 1;
         int last = Math.floorDiv(toRow - 1, 2) + 1;
-        if (first <= 0 || last >= hf - 1) {
-            return new int[] {0, hf};
+        if (first <= 0 || last >= cells - 1) {
+            return new int[] {0, cells};
         }
-        return new int[] {Math.max(0, first - 2), Math.min(hf, last + 3)};
+        return new int[] {Math.max(0, first - 2), Math.min(cells, last + 3)};
     }
 
     /**
@@ -118,11 +128,12 @@ public final class ContextualAttention extends AbstractBlock {
 
     /**
      * Steps 3 and 5, times step 7's {@link #SOFTMAX_SCALE} (the fuse between is linear): S[p, l] = <3x3 patch at p,
-     * 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L), for the positions p in grid rows [fromRow, toRow). With X the (L, 9C) matrix of every location's
+     * 3x3 patch at l / max(||patch at l||, eps)>, (N, P, L), for the positions p in grid rows and columns [from, to)
+     * of {@code rows} and {@code cols}, in raster order within them. With X the (L, 9C) matrix of every location's
      * zero-padded 3x3 patch, that is X times the transposed filters, X with each row l scaled by its norm: one matrix
      * product, the form both engines run fastest.
      */
-    private static NDArray scores(NDArray fd, int fromRow, int toRow) {
+    private static NDArray scores(NDArray fd, int[] rows, int[] cols) {
         Shape s = fd.getShape();
         long n = s.get(0);
         long c = s.get(1);
@@ -141,8 +152,9 @@ public final class ContextualAttention extends AbstractBlock {
         NDArray norms = patches.square().sum(new int[] {2}, true).sqrt().maximum(PATCH_NORM_EPS);
         // step 7's scale and the norms scale the (L, 9C) filters: each pass over the L x L product costs more
         NDArray filters = patches.div(norms).muli(SOFTMAX_SCALE);
-        NDArray queries = fromRow == 0 && toRow == hf
-                ? patches : patches.get(new NDIndex(":, {}:{}", (long) fromRow * wf, (long) toRow * wf));
+        NDArray queries = rows[0] == 0 && rows[1] == hf && cols[0] == 0 && cols[1] == wf ? patches
+                : patches.reshape(n, hf, wf, c * 9).get(new NDIndex(":, {}:{}, {}:{}", rows[0], rows[1], cols[0], cols[1]))
+                        .reshape(n, (long) (rows[1] - rows[0]) * (cols[1] - cols[0]), c * 9);
         return productsWithTransposed(queries, filters);
     }
 
@@ -157,22 +169,22 @@ public final class ContextualAttention extends AbstractBlock {
 
     /**
      * Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l, of the scores of the
-     * positions in {@code rows} grid rows (all hf, or a band of them, whose first and last rows then lack the
-     * neighbours outside it; see {@link #band}). Each pass over the score matrix is memory-bound, and one into a new array costs several in place (at 4096 x 4096 on this project's
+     * positions in a {@code rows} x {@code cols} part of the hf x wf grid (all of it, or a band, whose edges then lack
+     * the neighbours outside it; see {@link #band}). Each pass over the score matrix is memory-bound, and one into a new array costs several in place (at 4096 x 4096 on this project's
      * 2-core machine about 30 ms against 5-10 ms), so where slices are views (PyTorch) the steps write in place into
      * the scores and one more array, and elsewhere (MXNet, whose slices and reshapes are copies) they run as few
      * operations as they can. Takes over (and may return) scores.
      */
-    static NDArray fuseBothOrders(NDArray scores, int hf, int wf, int rows) {
+    static NDArray fuseBothOrders(NDArray scores, int hf, int wf, int rows, int cols) {
         if ("MXNet".equals(scores.getManager().getEngine().getEngineName())) {
-            if (rows < hf) {
+            if (rows < hf || cols < wf) {
                 NDArray raster = Ops.freeingIntermediates(scores, t -> {
-                    NDArray sum = shiftedSum(t, 1);
+                    NDArray sum = shiftedSum(t, 1, 1);
                     recomputeEdgeColumns(sum, t);
                     return sum;
                 });
                 scores.close();
-                NDArray fused = Ops.freeingIntermediates(raster, t -> fuseColumnMajorOfBand(t, wf));
+                NDArray fused = Ops.freeingIntermediates(raster, t -> fuseColumnMajorOfBand(t, cols, wf));
                 raster.close();
                 return fused;
             }
@@ -186,9 +198,9 @@ public final class ContextualAttention extends AbstractBlock {
         return Ops.freeingIntermediates(scores, s -> {
             NDArray work = s.getManager().create(s.getShape(), s.getDataType(), s.getDevice());
             fuseInto(s, work);
-            swapOrderInto(work, s, rows, wf, hf, wf);
+            swapOrderInto(work, s, rows, cols, hf, wf);
             fuseInto(s, work);
-            swapOrderInto(work, s, wf, rows, wf, hf);
+            swapOrderInto(work, s, cols, rows, wf, hf);
             return s;
         });
     }
@@ -258,57 +270,58 @@ public final class ContextualAttention extends AbstractBlock {
             NDArray after = gatherRows(t, next, band).get(new NDIndex(":, :, {}", gatherIndex(t, next, l)));
             sum.set(new NDIndex(":, {}:{}", band[0], band[1]), own.add(before).addi(after));
         }
-        recomputeWrappedColumns(sum, t, l, prev, next, cols);
+        recomputeWrappedColumns(sum, t, l, cols, prev, next, cols);
         return Ops.consuming(sum, s -> s.get(new NDIndex(":, :{}", l)));
     }
 
     /**
-     * For p in [cols, positions - cols), where p -+ cols are its column-major neighbours, and l in the grid's first
-     * and last rows, where the column-major order wraps: sum[p, l] = t[p, l] + t[p - cols, prev[l]] +
-     * t[p + cols, next[l]].
+     * For p in [pCols, positions - pCols), where p -+ pCols are its column-major neighbours (positions on a grid of
+     * pCols columns), and l in the first and last rows of the grid of cols columns, where the column-major order
+     * wraps: sum[p, l] = t[p, l] + t[p - pCols, prev[l]] + t[p + pCols, next[l]].
      */
-    private static void recomputeWrappedColumns(NDArray sum, NDArray t, int positions, int[] prev, int[] next,
-            int cols) {
+    private static void recomputeWrappedColumns(NDArray sum, NDArray t, int positions, int pCols, int[] prev,
+            int[] next, int cols) {
         int l = prev.length;
-        if (positions <= 2 * cols) {
+        if (positions <= 2 * pCols) {
             return;
         }
         for (int[] band : new int[][] {{0, cols}, {l - cols, l}}) {
-            NDIndex inner = new NDIndex(":, {}:{}, {}:{}", cols, positions - cols, band[0], band[1]);
-            NDArray before = gatherColumns(t, prev, band).get(new NDIndex(":, :{}", positions - 2 * cols));
-            NDArray after = gatherColumns(t, next, band).get(new NDIndex(":, {}:{}", 2 * cols, positions));
+            NDIndex inner = new NDIndex(":, {}:{}, {}:{}", pCols, positions - pCols, band[0], band[1]);
+            NDArray before = gatherColumns(t, prev, band).get(new NDIndex(":, :{}", positions - 2 * pCols));
+            NDArray after = gatherColumns(t, next, band).get(new NDIndex(":, {}:{}", 2 * pCols, positions));
             sum.set(inner, t.get(inner).add(before).addi(after));
         }
     }
 
     /**
-     * Each (p, l) of (N, P, L) plus (p - step, l - step) and (p + step, l + step), zero outside, where these are
-     * step (L + 1) apart in the flattened matrix (so wrong where l + step or l - step leaves the row): with P zeros
-     * appended the flattened matrix is (N, 1, P, L + 1), where they are the cells step rows above and below. For
-     * P below L ({@link #fuse} has the square form, which needs no crop).
+     * Each (p, l) of (N, P, L) plus (p - pStep, l - lStep) and (p + pStep, l + lStep), zero outside, where these are
+     * d = pStep L + lStep apart in the flattened matrix (so wrong where l -+ lStep leaves the row): with zeros
+     * appended up to a multiple of d the flattened matrix is (N, 1, rows, d), where they are the cells above and
+     * below. For a part of the grid ({@link #fuse} has the square form, which needs no crop).
      */
-    static NDArray shiftedSum(NDArray s, int step) {
+    static NDArray shiftedSum(NDArray s, int pStep, int lStep) {
         Shape shape = s.getShape();
         long n = shape.get(0);
-        long p = shape.get(1);
-        long l = shape.get(2);
-        NDArray zeros = s.getManager().zeros(new Shape(n, p), s.getDataType(), s.getDevice());
-        NDArray image = Ops.consuming(NDArrays.concat(new NDList(s.reshape(n, p * l), zeros), 1),
-                t -> t.reshape(n, 1, p, l + 1));
-        NDArray sum = Ops.consuming(Ops.consuming(image, i -> verticalSum(i, step)), v -> v.reshape(n, p * (l + 1)));
-        return Ops.consuming(Ops.consuming(sum, v -> v.get(new NDIndex(":, :{}", p * l))), v -> v.reshape(n, p, l));
+        long size = shape.get(1) * shape.get(2);
+        long d = pStep * shape.get(2) + lStep;
+        long rows = (size + d - 1) / d;
+        NDArray zeros = s.getManager().zeros(new Shape(n, rows * d - size), s.getDataType(), s.getDevice());
+        NDArray image = Ops.consuming(NDArrays.concat(new NDList(s.reshape(n, size), zeros), 1),
+                t -> t.reshape(n, 1, rows, d));
+        NDArray sum = Ops.consuming(Ops.consuming(image, i -> verticalSum(i, 1)), v -> v.reshape(n, rows * d));
+        return Ops.consuming(Ops.consuming(sum, v -> v.get(new NDIndex(":, :{}", size))), v -> v.reshape(shape));
     }
 
     /**
-     * The column-major fuse of the raster-fused scores of a band of grid rows, (N, P, L) with P below L (MXNet): as
-     * {@link #fuseColumnMajorInRasterOrder}, except that the band's first and last rows, which lack their neighbours
-     * outside it, are left as the shifted sum leaves them.
+     * The column-major fuse of the raster-fused scores of the positions in part of the grid, pCols of its cols
+     * columns wide, (N, P, L) (MXNet): as {@link #fuseColumnMajorInRasterOrder}, except that the part's first and last
+     * rows, which lack their neighbours outside it, are left as the shifted sum leaves them.
      */
-    static NDArray fuseColumnMajorOfBand(NDArray t, int cols) {
+    static NDArray fuseColumnMajorOfBand(NDArray t, int pCols, int cols) {
         int positions = (int) t.getShape().get(1);
         int[][] neighbours = columnMajorNeighbours((int) t.getShape().get(2), cols);
-        NDArray sum = shiftedSum(t, cols);
-        recomputeWrappedColumns(sum, t, positions, neighbours[0], neighbours[1], cols);
+        NDArray sum = shiftedSum(t, pCols, cols);
+        recomputeWrappedColumns(sum, t, positions, pCols, neighbours[0], neighbours[1], cols);
         return sum;
     }
 
@@ -416,21 +429,23 @@ public final class ContextualAttention extends AbstractBlock {
 
     /**
      * Step 8: (dy, dx) from each position to its most attended background patch, (N,2,hf,wf) INT32, from the
-     * attention of the positions in grid rows band (0 for the others).
+     * attention of the positions in grid rows and columns [from, to) of {@code rows} and {@code cols} (0 elsewhere).
      */
-    private static NDArray offsets(NDArray attention, int hf, int wf, int[] band) {
+    private static NDArray offsets(NDArray attention, int hf, int wf, int[] rows, int[] cols) {
         long n = attention.getShape().get(0);
         // float holds these indices exactly, and floor(i / wf) is exact for them
         NDArray best = attention.argMax(2).toType(DataType.FLOAT32, false);
         NDArray bestY = best.div(wf).floor();
         NDArray bestX = best.sub(bestY.mul(wf));
-        NDArray position = attention.getManager().arange((float) band[0] * wf, (float) band[1] * wf, 1f,
+        int bw = cols[1] - cols[0];
+        NDArray position = attention.getManager().arange(0f, (float) (rows[1] - rows[0]) * bw, 1f,
                 DataType.FLOAT32, attention.getDevice());
-        NDArray posY = position.div(wf).floor();
-        NDArray posX = position.sub(posY.mul(wf));
+        NDArray inRow = position.div(bw).floor();
+        NDArray posY = inRow.add(rows[0]);
+        NDArray posX = position.sub(inRow.mul(bw)).add(cols[0]);
         NDArray offsets = NDArrays.stack(new NDList(bestY.sub(posY), bestX.sub(posX)), 1)
-                .reshape(n, 2, band[1] - band[0], wf);
-        return new GenConv.Window(offsets, band[0], 0, hf, wf).full().toType(DataType.INT32, false);
+                .reshape(n, 2, rows[1] - rows[0], bw);
+        return new GenConv.Window(offsets, rows[0], cols[0], hf, wf).full().toType(DataType.INT32, false);
     }
 
     /**
@@ -459,14 +474,9 @@ public final class ContextualAttention extends AbstractBlock {
      * Step 9: conv_transpose2d(A, raw 4x4 patches, stride 2, padding 1) / 4 as one matrix product and an overlap-add.
      * Q = A R^T holds, for every position (m, k), its (ky, kx, c) contributions, which land on output pixel
      * (2m + ky - 1, 2k + kx - 1). So output phase (py, px) adds the four taps PHASE_TAPS[py] x PHASE_TAPS[px] of Q,
-     * each shifted by at most one cell; the phases are then interleaved to (N, C, h, w).
+     * each shifted by at most one cell; the phases are then interleaved to (N, C, h, w). The positions may be a part
+     * of the whole grid, hf x wf: the cells around it then count as zero.
      */
-    private static NDArray reconstruct(NDArray attention, NDArray patches, int hf, int wf, int[] band) {
-        NDArray rows = reconstruct(attention, patches, band[1] - band[0], wf);
-        return new GenConv.Window(rows, 2 * band[0], 0, 2 * hf, 2 * wf).full();
-    }
-
-    /** Step 9 for the positions of {@code attention}, (N, rows x wf, L): feature rows 2 x rows, those around cut short. */
     private static NDArray reconstruct(NDArray attention, NDArray patches, int hf, int wf) {
         long n = attention.getShape().get(0);
         long c = patches.getShape().get(1) / 16;

@@ -100,8 +100,8 @@ public final class RefineNetwork extends AbstractBlock {
 
     /**
      * The block's forward pass, stage 2 exact in rows and columns [from, to) (the rest may be anything): the decoder
-     * runs on the part those read, the attention's output is needed there only (it scores the positions in those
-     * rows), and the conv branch runs down to the part its dilations reach. The attention encoder runs whole, as
+     * runs on the part those read, the attention's output is needed there only (it scores the positions that reach
+     * it), and the conv branch runs down to the part its dilations reach. The attention encoder runs whole, as
      * every background patch is a candidate.
      */
     NDList run(ParameterStore parameterStore, NDArray in, NDArray mask, int[] rows, int[] cols, boolean training,
@@ -111,11 +111,12 @@ public final class RefineNetwork extends AbstractBlock {
         int[] joinedRows = GenConv.inputRange(decoder, quarterRows, rows[0], rows[1]);
         int[] joinedCols = GenConv.inputRange(decoder, quarterCols, cols[0], cols[1]);
         int[] attendedRows = GenConv.inputRange(attentionDecoder, quarterRows, joinedRows[0], joinedRows[1]);
+        int[] attendedCols = GenConv.inputRange(attentionDecoder, quarterCols, joinedCols[0], joinedCols[1]);
         GenConv.Window convFeatures = GenConv.chain(convBranch, parameterStore, GenConv.Window.all(in), joinedRows,
                 joinedCols, training, params);
         NDArray matchFeatures = GenConv.chain(attentionEncoder, parameterStore, in, training, params);
         NDArray maskSmall = mask.get(":, :, ::4, ::4");
-        NDList attended = attention.attend(matchFeatures, maskSmall, attendedRows[0], attendedRows[1]);
+        NDList attended = attention.attend(matchFeatures, maskSmall, attendedRows, attendedCols);
         Ops.free(training, matchFeatures, maskSmall);
         GenConv.Window attentionFeatures = GenConv.chain(attentionDecoder, parameterStore,
                 GenConv.Window.all(attended.get(0)), joinedRows, joinedCols, training, params);

@@ -74,8 +74,8 @@ class ContextualAttentionTest {
 
     /**
      * Feature rows [from, to) need grid rows (from / 2 - 1) .. ((to - 1) / 2 + 1) (step 9's 4x4 patches) and two
-     * more on each side (the fuse's neighbours); a range that needs the grid's first or last row takes the whole
-     * grid, since the column-major fuse wraps between them.
+     * more on each side (the fuse's neighbours); a range that needs the grid's first or last row takes them all,
+     * since the column-major fuse wraps between them (and so for columns, where the raster fuse wraps).
      */
     @Test
     void bandKeepsTheRowsTheOutputRowsReadAndTheFusesNeighbours() {
@@ -86,7 +86,6 @@ class ContextualAttentionTest {
         assertArrayEquals(new int[] {0, 13}, ContextualAttention.band(16, 6, 20));
     }
 
-    /** Grouped convolutions over a batch give each image exactly what it gets alone. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.inpaint.engine.TestSupport#engines")
     void batchEqualsImagesAlone(String engine) {
@@ -210,32 +209,40 @@ class ContextualAttentionTest {
     }
 
     /**
-     * Both fuses of a band of grid rows (the positions that reach the hole) equal those of the whole grid, away from
-     * the band's first and last two rows, which lack their neighbours outside it.
+     * Both fuses of the positions in part of the grid (those that reach the hole) equal those of the whole grid, away
+     * from the part's first and last two rows and columns, which lack their neighbours outside it.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.inpaint.engine.TestSupport#engines")
-    void fuseOfABandEqualsTheWholeGridsInside(String engine) {
+    void fuseOfPartOfTheGridEqualsTheWholeGridsInside(String engine) {
         try (NDManager manager = TestSupport.manager(engine)) {
             int rows = 9;
-            int cols = 4;
+            int cols = 8;
             int l = rows * cols;
-            int from = 1;
-            int to = 8;
             java.util.Random random = new java.util.Random(6);
             float[] values = new float[2 * l * l];
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) random.nextGaussian();
             }
             NDArray s = manager.create(values, new Shape(2, l, l));
-            NDArray whole = ContextualAttention.fuseBothOrders(s.duplicate(), rows, cols, rows);
-            NDArray band = ContextualAttention.fuseBothOrders(
-                    s.get(new NDIndex(":, {}:{}", from * cols, to * cols)).duplicate(), rows, cols, to - from);
+            NDArray whole = ContextualAttention.fuseBothOrders(s.duplicate(), rows, cols, rows, cols);
+            // {rows from, to, columns from, to}: a band of whole rows, and a box
+            for (int[] part : new int[][] {{1, 8, 0, cols}, {1, 8, 1, 7}}) {
+                int pr = part[1] - part[0];
+                int pc = part[3] - part[2];
+                NDArray scores = s.reshape(2, rows, cols, l)
+                        .get(new NDIndex(":, {}:{}, {}:{}", part[0], part[1], part[2], part[3])).reshape(2, pr * pc, l);
+                NDArray fused = ContextualAttention.fuseBothOrders(scores.duplicate(), rows, cols, pr, pc);
 
-            assertEquals(new Shape(2, (to - from) * cols, l), band.getShape());
-            NDArray inside = band.get(new NDIndex(":, {}:{}", 2 * cols, (to - from - 2) * cols));
-            NDArray want = whole.get(new NDIndex(":, {}:{}", (from + 2) * cols, (to - 2) * cols));
-            assertTrue(inside.allClose(want, 0, 1e-5, false), "band rows " + (from + 2) + ".." + (to - 2));
+                assertEquals(new Shape(2, pr * pc, l), fused.getShape());
+                // columns: a box's edges lack their raster neighbours; whole rows do not
+                int edge = pc < cols ? 2 : 0;
+                NDArray inside = fused.reshape(2, pr, pc, l)
+                        .get(new NDIndex(":, 2:{}, {}:{}", pr - 2, edge, pc - edge));
+                NDArray want = whole.reshape(2, rows, cols, l).get(new NDIndex(":, {}:{}, {}:{}", part[0] + 2,
+                        part[1] - 2, part[2] + edge, part[3] - edge));
+                assertTrue(inside.allClose(want, 0, 1e-5, false), java.util.Arrays.toString(part));
+            }
         }
     }
 

@@ -123,11 +123,13 @@ class DeepFillGeneratorTest {
 
     static Stream<Arguments> enginesAndHoles() {
         // {first row, rows, first column, columns} of each image's hole in a 256x256 input (at the top the attention
-        // takes its whole grid, since its column-major fuse wraps from the last row to the first)
+        // takes all grid rows, since its column-major fuse wraps from the last row to the first; at the left edge all
+        // columns, where its raster fuse wraps)
         List<Arguments> holes = List.of(
                 Arguments.of("centred box", new int[][] {{96, 64, 96, 64}}),
                 Arguments.of("thin stroke", new int[][] {{150, 4, 0, 256}}),
                 Arguments.of("box at the top", new int[][] {{0, 40, 100, 40}}),
+                Arguments.of("box at the left edge", new int[][] {{100, 40, 0, 30}}),
                 Arguments.of("two images", new int[][] {{80, 20, 10, 30}, {120, 30, 200, 40}}));
         return TestSupport.engines().flatMap(e -> holes.stream().map(h -> Arguments.of(e, h.get()[0], h.get()[1])));
     }
