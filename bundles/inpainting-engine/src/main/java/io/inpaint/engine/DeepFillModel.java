@@ -55,6 +55,7 @@ public final class DeepFillModel implements AutoCloseable {
             throw new ModelLoadException(
                     "Weight file " + descriptor.weights() + " named by " + modelJson + " does not exist");
         }
+        KernelCaches.bound();
         Engine engine = engine(engineName == null ? DEFAULT_ENGINE : engineName);
         NDManager manager = engine.newBaseManager(chooseDevice(engine, device));
         try {

@@ -65,6 +65,15 @@ class DeepFillModelTest {
         }
     }
 
+    /** Unless the environment sets them, a loaded model's engines run with bounded kernel caches. */
+    @Test
+    void loadingBoundsTheEnginesKernelCaches() throws IOException {
+        try (DeepFillModel model = DeepFillModel.load(TestSupport.writeModel(dir, 2, 1), null, null)) {
+            KernelCaches.LIMITS.forEach((name, value) -> assertEquals(
+                    System.getenv(name) == null ? value : System.getenv(name), KernelCaches.get(name), name));
+        }
+    }
+
     @Test
     void defaultEngineIsMxnet() throws IOException {
         try (DeepFillModel model = DeepFillModel.load(TestSupport.writeModel(dir, 2, 1), null, null)) {

@@ -295,21 +295,23 @@ public final class ContextualAttention extends AbstractBlock {
 
     /**
      * Each (p, l) of (N, P, L) plus (p - pStep, l - lStep) and (p + pStep, l + lStep), zero outside, where these are
-     * d = pStep L + lStep apart in the flattened matrix (so wrong where l -+ lStep leaves the row): with zeros
-     * appended up to a multiple of d the flattened matrix is (N, 1, rows, d), where they are the cells above and
-     * below. For a part of the grid ({@link #fuse} has the square form, which needs no crop).
+     * d = pStep L + lStep apart in the flattened matrix (so wrong where l -+ lStep leaves the row): the sum of the
+     * flattened matrix and its copies shifted by d either way. For a part of the grid, whose shape changes with
+     * the hole: {@link #fuse}'s convolution would keep a buffer for every shape (MXNet).
      */
     static NDArray shiftedSum(NDArray s, int pStep, int lStep) {
         Shape shape = s.getShape();
         long n = shape.get(0);
         long size = shape.get(1) * shape.get(2);
         long d = pStep * shape.get(2) + lStep;
-        long rows = (size + d - 1) / d;
-        NDArray zeros = s.getManager().zeros(new Shape(n, rows * d - size), s.getDataType(), s.getDevice());
-        NDArray image = Ops.consuming(NDArrays.concat(new NDList(s.reshape(n, size), zeros), 1),
-                t -> t.reshape(n, 1, rows, d));
-        NDArray sum = Ops.consuming(Ops.consuming(image, i -> verticalSum(i, 1)), v -> v.reshape(n, rows * d));
-        return Ops.consuming(Ops.consuming(sum, v -> v.get(new NDIndex(":, :{}", size))), v -> v.reshape(shape));
+        NDArray flat = s.reshape(n, size);
+        if (d >= size) {
+            return flat.duplicate().reshape(shape);
+        }
+        NDArray zeros = s.getManager().zeros(new Shape(n, d), s.getDataType(), s.getDevice());
+        NDArray sum = NDArrays.concat(new NDList(flat.get(new NDIndex(":, {}:", d)), zeros), 1);
+        sum.addi(NDArrays.concat(new NDList(zeros, flat.get(new NDIndex(":, :{}", size - d))), 1)).addi(flat);
+        return sum.reshape(shape);
     }
 
     /**

