@@ -79,7 +79,8 @@ final class BenchRunner {
                     peak(r, PeakMemoryProfiler.PEAK_RSS), peak(r, PeakMemoryProfiler.PEAK_HEAP)));
         }
         s.append(String.format("Latency: one request end to end (default options, max side 512), single shot, "
-                + "median of the measured runs. GFLOP: the network's matrix-product work in the request (its crops)."
+                + "median of the measured runs. GFLOP: the whole network's matrix-product work in the request (its"
+                + " crops),%nof which a pass leaves out what cannot reach the hole (inpaint profile counts what it does)."
                 + "%nFloor: that work at the engine's matrix-product rate above; x floor = median / floor. Memory: per"
                 + " fork (%s); RSS = VmHWM.%n", FORK_HEAP));
         return s.toString();

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,11 +108,24 @@ public class ModelServiceImpl implements InpaintingService {
     private static final int CALLER_WORK_PERMITS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     private static final String WORKER_NAME = "inpaint-inference";
+    private static final String LOADER_NAME = "inpaint-model-loader";
     private static final long STOP_WAIT_MS = 30_000L;
 
     private final Semaphore callerWork = new Semaphore(CALLER_WORK_PERMITS, true);
 
     private final AtomicReference<ModelHandle> model = new AtomicReference<>();
+    /**
+     * Loads the models that configuration changes ask for, one after another, so that {@link #modified} returns at
+     * once: a new model's first requests queue behind the waiting work, which would hold Config Admin's update
+     * thread for as long as the queue takes.
+     */
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, LOADER_NAME);
+        t.setDaemon(true);
+        return t;
+    });
+    /** Set by {@link #deactivate}: a load that ends afterwards closes its model instead of serving it. */
+    private boolean closed;
     private final ClassLoader classLoader = getClass().getClassLoader();
     private BundleContext bundleContext;
     private volatile Config config;
@@ -136,20 +151,38 @@ public class ModelServiceImpl implements InpaintingService {
         load(config);
     }
 
-    /** Applies limits and the queue size at once; a new model is swapped in once loaded. */
+    /**
+     * Applies limits and the queue size at once; a new model loads in the background and is swapped in once it has
+     * passed its first requests, the old one serving until then. A load that a later change has overtaken is skipped.
+     */
     @Modified
     void modified(Config newConfig) {
         Config old = config;
-        config = check(newConfig);
+        Config checked = check(newConfig);
+        config = checked;
         queue.capacity(newConfig.queue_capacity());
         if (model.get() == null || !sameModel(old, newConfig)) {
-            load(newConfig);
+            loader.execute(() -> {
+                if (config == checked) {
+                    load(checked);
+                }
+            });
         }
     }
 
     @Deactivate
     void deactivate() {
+        synchronized (this) {
+            closed = true;
+        }
+        // a load waiting for its first requests is interrupted, and closes the model it loaded
+        loader.shutdownNow();
         queue.close(STOP_WAIT_MS);
+        try {
+            loader.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         ModelHandle current = model.getAndSet(null);
         if (current != null) {
             current.close();
@@ -224,7 +257,14 @@ public class ModelServiceImpl implements InpaintingService {
             LOG.error("Inpainting: {}", error, e);
             return;
         }
-        ModelHandle previous = model.getAndSet(loaded);
+        ModelHandle previous;
+        synchronized (this) {
+            if (closed) {
+                loaded.close();
+                return;
+            }
+            previous = model.getAndSet(loaded);
+        }
         error = null;
         if (previous != null) {
             // behind everything queued: work that took the old model before the swap has finished by then

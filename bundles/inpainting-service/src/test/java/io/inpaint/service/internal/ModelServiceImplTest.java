@@ -59,6 +59,18 @@ class ModelServiceImplTest {
     @TempDir
     Path tmp;
 
+    /** The status once {@code reached} holds of it (a configuration change's model loads in the background). */
+    private static ServiceStatus awaitStatus(ModelServiceImpl service, java.util.function.Predicate<ServiceStatus> reached)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        ServiceStatus status = service.status();
+        while (!reached.test(status) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            status = service.status();
+        }
+        return status;
+    }
+
     private ModelServiceImpl activate(Object... properties) {
         return context.registerInjectActivateService(ModelServiceImpl.class, properties);
     }
@@ -203,13 +215,15 @@ class ModelServiceImplTest {
             changed.put("model.path", copy.resolve("model.json").toString());
             changed.put("queue.capacity", 20);
             MockOsgi.modified(service, context.bundleContext(), changed);
+            // the new model loads in the background: Config Admin's thread does not wait for the queue
+            assertTrue(service.status().getCompleted() < 12, "modified() returned before the queued work ended");
             for (Future<InpaintingResult> request : requests) {
                 assertEquals(128, request.get(120, TimeUnit.SECONDS).getWidth());
             }
         } finally {
             callers.shutdownNow();
         }
-        ServiceStatus status = service.status();
+        ServiceStatus status = awaitStatus(service, s -> s.getModelPath().equals(copy.resolve("model.json").toString()));
         assertEquals(copy.resolve("model.json").toString(), status.getModelPath());
         assertEquals(20, status.getQueueCapacity());
         assertEquals(12, status.getCompleted());
@@ -233,7 +247,7 @@ class ModelServiceImplTest {
         ModelServiceImpl service = activate();
         String before = service.status().getModelPath();
         MockOsgi.modified(service, context.bundleContext(), "model.path", tmp.resolve("missing.json").toString());
-        ServiceStatus status = service.status();
+        ServiceStatus status = awaitStatus(service, s -> s.getError() != null);
         assertEquals(ServiceStatus.State.READY, status.getState());
         assertEquals(before, status.getModelPath());
         assertTrue(status.getError().contains("missing.json"), status.getError());
