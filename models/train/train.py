@@ -199,7 +199,7 @@ class Trainer:
     def save_checkpoint(self, wall):
         state = {
             "step": self.step, "images": self.images, "epoch": self.epoch, "wall_s": wall,
-            "generator": self.gen.state_dict(), "generator_ema": self.shown().state_dict(),
+            "generator": self.gen.state_dict(), **self.average_state(),
             "global_critic": self.gcrit.state_dict(),
             "local_critic": self.lcrit.state_dict(), "opt_g": self.opt_g.state_dict(),
             "opt_d": self.opt_d.state_dict(), "rng_cpu": torch.get_rng_state(),
@@ -209,6 +209,10 @@ class Trainer:
         tmp = self.checkpoint_path().with_suffix(".tmp")
         torch.save(state, tmp)
         tmp.replace(self.checkpoint_path())  # atomic: a crash mid-write keeps the previous checkpoint
+
+    def average_state(self):
+        """The weights' moving average for a checkpoint or snapshot; none without one (the generator is stored)."""
+        return {} if self.ema is None else {"generator_ema": self.ema.state_dict()}
 
     def load_checkpoint(self, state):
         self.gen.load_state_dict(state["generator"])
@@ -451,7 +455,7 @@ class Trainer:
             return
         self.good = copy.deepcopy({
             "step": self.step, "images": self.images, "generator": self.gen.state_dict(),
-            "generator_ema": self.shown().state_dict(), "global_critic": self.gcrit.state_dict(),
+            **self.average_state(), "global_critic": self.gcrit.state_dict(),
             "local_critic": self.lcrit.state_dict(), "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()})
 
     def step_back(self, progress):
@@ -459,9 +463,10 @@ class Trainer:
         if not self.rt.amp:
             raise FloatingPointError(f"a loss is not finite at step {self.step} in fp32: lower optim.lr")
         good = self.good
-        for name, part in (("generator", self.gen), ("generator_ema", self.shown()), ("global_critic", self.gcrit),
+        for name, part in (("generator", self.gen), ("generator_ema", self.ema), ("global_critic", self.gcrit),
                            ("local_critic", self.lcrit), ("opt_g", self.opt_g), ("opt_d", self.opt_d)):
-            part.load_state_dict(good[name])
+            if part is not None:
+                part.load_state_dict(good[name])
         progress.message(f"a loss went NaN/inf under bf16 before step {self.step}: back to step {good['step']}, "
                          "going on in fp32")
         self.step, self.images = good["step"], good["images"]
