@@ -153,7 +153,8 @@ public final class ContextualAttention extends AbstractBlock {
         // step 7's scale and the norms scale the (L, 9C) filters: each pass over the L x L product costs more
         NDArray filters = patches.div(norms).muli(SOFTMAX_SCALE);
         NDArray queries = rows[0] == 0 && rows[1] == hf && cols[0] == 0 && cols[1] == wf ? patches
-                : patches.reshape(n, hf, wf, c * 9).get(new NDIndex(":, {}:{}, {}:{}", rows[0], rows[1], cols[0], cols[1]))
+                : patches.reshape(n, hf, wf, c * 9)
+                        .get(new NDIndex(":, {}:{}, {}:{}", rows[0], rows[1], cols[0], cols[1]))
                         .reshape(n, (long) (rows[1] - rows[0]) * (cols[1] - cols[0]), c * 9);
         return productsWithTransposed(queries, filters);
     }
@@ -170,10 +171,11 @@ public final class ContextualAttention extends AbstractBlock {
     /**
      * Step 6: identity-kernel fuse in raster order, then in column-major order of both p and l, of the scores of the
      * positions in a {@code rows} x {@code cols} part of the hf x wf grid (all of it, or a band, whose edges then lack
-     * the neighbours outside it; see {@link #band}). Each pass over the score matrix is memory-bound, and one into a new array costs several in place (at 4096 x 4096 on this project's
-     * 2-core machine about 30 ms against 5-10 ms), so where slices are views (PyTorch) the steps write in place into
-     * the scores and one more array, and elsewhere (MXNet, whose slices and reshapes are copies) they run as few
-     * operations as they can. Takes over (and may return) scores.
+     * the neighbours outside it; see {@link #band}). Each pass over the score matrix is memory-bound, and one into a
+     * new array costs several in place (at 4096 x 4096 on this project's 2-core machine about 30 ms against 5-10 ms),
+     * so where slices are views (PyTorch) the steps write in place into the scores and one more array, and elsewhere
+     * (MXNet, whose slices and reshapes are copies) they run as few operations as they can. Takes over (and may
+     * return) scores.
      */
     static NDArray fuseBothOrders(NDArray scores, int hf, int wf, int rows, int cols) {
         if ("MXNet".equals(scores.getManager().getEngine().getEngineName())) {

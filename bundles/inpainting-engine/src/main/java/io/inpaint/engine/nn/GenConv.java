@@ -74,7 +74,7 @@ public final class GenConv extends AbstractBlock {
     }
 
     /** How many pixels (rows or columns) on either side of an output pixel its input window spans. */
-    public int reach() {
+    private int reach() {
         return dilation * (kernel - 1) / 2;
     }
 
