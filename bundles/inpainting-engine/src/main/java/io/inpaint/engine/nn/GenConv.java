@@ -122,10 +122,7 @@ public final class GenConv extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
-        long scale = upsample ? 2 : 1;
-        long h = (in.get(2) * scale + stride - 1) / stride;
-        long w = (in.get(3) * scale + stride - 1) / stride;
-        return new Shape[] {new Shape(in.get(0), outChannels, h, w)};
+        return new Shape[] {new Shape(in.get(0), outChannels, outputSize(in.get(2)), outputSize(in.get(3)))};
     }
 
     /** Multiply-adds x 2 of this layer fed with {@code in}; the bias, activation and upsampling are left out. */
@@ -161,10 +158,10 @@ public final class GenConv extends AbstractBlock {
             NDArray x,
             boolean training,
             PairList<String, Object> params) {
-        Window all = Window.all(x);
-        int[] rows = {0, outputSize(layers, all.height())};
-        int[] cols = {0, outputSize(layers, all.width())};
-        return chain(layers, parameterStore, all, rows, cols, training, params).array();
+        Shape out = outputShape(layers, x.getShape());
+        int[] rows = {0, (int) out.get(2)};
+        int[] cols = {0, (int) out.get(3)};
+        return chain(layers, parameterStore, Window.all(x), rows, cols, training, params).array();
     }
 
     /**
@@ -252,16 +249,9 @@ public final class GenConv extends AbstractBlock {
         return upsample ? 2 * start : start / stride;
     }
 
-    private int outputSize(int size) {
-        return ((upsample ? 2 : 1) * size + stride - 1) / stride;
-    }
-
-    private static int outputSize(List<GenConv> layers, int size) {
-        int s = size;
-        for (GenConv layer : layers) {
-            s = layer.outputSize(s);
-        }
-        return s;
+    /** The output's side for an input side of {@code size}. */
+    private int outputSize(long size) {
+        return (int) (((upsample ? 2 : 1) * size + stride - 1) / stride);
     }
 
     /**
