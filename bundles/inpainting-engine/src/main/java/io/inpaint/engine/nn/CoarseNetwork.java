@@ -60,13 +60,7 @@ public final class CoarseNetwork extends AbstractBlock {
             PairList<String, Object> params) {
         GenConv.Window raw = GenConv.chain(layers, parameterStore, GenConv.Window.all(in), rows, cols, training,
                 params);
-        NDArray full = raw.full();
-        if (full != raw.array()) {
-            Ops.free(training, raw.array());
-        }
-        NDArray clipped = full.clip(-1, 1);
-        Ops.free(training, full);
-        return clipped;
+        return raw.fullClipped(training);
     }
 
     @Override

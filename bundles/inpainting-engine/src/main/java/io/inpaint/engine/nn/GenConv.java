@@ -291,6 +291,17 @@ public final class GenConv extends AbstractBlock {
             return pad(t, 3, left, width - right());
         }
 
+        /** A stage's output: {@link #full} clipped to [-1, 1]; in inference the arrays before it are freed. */
+        NDArray fullClipped(boolean training) {
+            NDArray full = full();
+            if (full != array) {
+                Ops.free(training, array);
+            }
+            NDArray clipped = full.clip(-1, 1);
+            Ops.free(training, full);
+            return clipped;
+        }
+
         private static NDArray pad(NDArray t, int axis, int before, int after) {
             if (before == 0 && after == 0) {
                 return t;

@@ -128,13 +128,7 @@ public final class RefineNetwork extends AbstractBlock {
                 new GenConv.Window(joined, joinedRows[0], joinedCols[0], quarterRows, quarterCols), rows, cols,
                 training, params);
         Ops.free(training, joined);
-        NDArray full = raw.full();
-        if (full != raw.array()) {
-            Ops.free(training, raw.array());
-        }
-        NDArray stage2 = full.clip(-1, 1);
-        Ops.free(training, full);
-        return new NDList(stage2, attended.get(1));
+        return new NDList(raw.fullClipped(training), attended.get(1));
     }
 
     @Override
