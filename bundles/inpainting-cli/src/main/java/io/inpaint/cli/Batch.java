@@ -1,8 +1,8 @@
 package io.inpaint.cli;
 
 import io.inpaint.cli.CommandLine.InpaintBatch;
+import io.inpaint.api.InpaintingOptions;
 import io.inpaint.engine.InpaintException;
-import io.inpaint.engine.InpaintResult;
 import io.inpaint.engine.Inpainter;
 import io.inpaint.engine.ModelDescriptor;
 import java.io.IOException;
@@ -14,6 +14,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.stream.Stream;
 
 /**
@@ -29,52 +35,138 @@ final class Batch {
     record Job(String name, Path image, Path mask, Path out, String problem) {
     }
 
-    /** Runs the batch; returns the number of pictures that failed. */
+    /**
+     * Runs the batch; returns the number of pictures that failed. Three pictures are in flight: the next one is read
+     * and prepared, and the previous one composited and written, each on a thread of its own, while the network runs
+     * the current one, so the network rarely waits for files.
+     */
     static int run(InpaintBatch command, PrintStream out, PrintStream err) throws IOException {
         List<Job> jobs = command.pairs() == null
                 ? fromFolders(command.images(), command.masks(), command.out())
                 : fromList(command.pairs(), command.out());
         Files.createDirectories(command.out());
         long start = System.nanoTime();
-        List<String> failed = new ArrayList<>();
-        long doneNanos = 0;
-        long networkMillis = 0;
+        Tally tally = new Tally(jobs.size(), err);
+        ExecutorService reader = Executors.newSingleThreadExecutor(daemon("batch-reader"));
+        ExecutorService writer = Executors.newSingleThreadExecutor(daemon("batch-writer"));
+        long batchStart;
         try (Inpainter inpainter = Inpainter.open(command.model(), command.engine(), null)) {
             ModelDescriptor model = inpainter.descriptor();
             err.printf("batch: %d pictures into %s; model %s (%s) on %s loaded in %.1f s%n", jobs.size(),
                     command.out(), model.name(), model.training().status(), command.engine(), seconds(start));
+            batchStart = System.nanoTime();
+            Future<Read> next = reader.submit(() -> read(jobs.get(0), command.options()));
+            Future<?> writing = CompletableFuture.completedFuture(null);
             for (int i = 0; i < jobs.size(); i++) {
-                Job job = jobs.get(i);
-                long jobStart = System.nanoTime();
-                String progress = String.format("[%d/%d] %s: ", i + 1, jobs.size(), job.name());
-                String problem = job.problem();
+                Read current = await(next);
+                if (i + 1 < jobs.size()) {
+                    Job following = jobs.get(i + 1);
+                    next = reader.submit(() -> read(following, command.options()));
+                }
+                Inpainter.Forwarded forwarded = null;
+                String problem = current.problem;
                 if (problem == null) {
                     try {
-                        InpaintResult result = inpainter.inpaint(Inpainter.readImage(job.image()),
-                                Inpainter.readImage(job.mask()), command.options());
-                        Main.write(result.image(), job.out());
-                        doneNanos += System.nanoTime() - jobStart;
-                        networkMillis += result.inferenceMillis();
-                        err.printf("%sdone in %.2f s (%.2f s in the network)%n", progress, seconds(jobStart),
-                                result.inferenceMillis() / 1e3);
-                    } catch (InpaintException | IOException e) {
+                        forwarded = inpainter.forward(current.prepared);
+                    } catch (InpaintException e) {
                         problem = e.getMessage();
                     }
                 }
-                if (problem != null) {
-                    failed.add(job.name());
-                    err.println(progress + "FAILED: " + problem);
-                }
+                // one picture is written while the next one's forward pass runs, not more: memory stays bounded
+                await(writing);
+                int index = i;
+                Inpainter.Forwarded result = forwarded;
+                String failure = problem;
+                writing = writer.submit(() -> tally.finish(index, current, result, failure));
             }
+            await(writing);
+        } finally {
+            reader.shutdownNow();
+            writer.shutdownNow();
         }
-        int done = jobs.size() - failed.size();
+        int done = jobs.size() - tally.failed.size();
         out.printf("batch: %d of %d pictures done, %d failed%s; %s; %.1f s in all, model load included%n", done,
-                jobs.size(), failed.size(), failed.isEmpty() ? "" : " (" + String.join(", ", failed) + ")",
+                jobs.size(), tally.failed.size(),
+                tally.failed.isEmpty() ? "" : " (" + String.join(", ", tally.failed) + ")",
                 done == 0 ? "nothing written"
                         : String.format("%.2f s a picture done (%.2f s in the network), results in %s",
-                                doneNanos / 1e9 / done, networkMillis / 1e3 / done, command.out()),
+                                (System.nanoTime() - batchStart) / 1e9 / done, tally.networkMillis / 1e3 / done,
+                                command.out()),
                 seconds(start));
-        return failed.size();
+        return tally.failed.size();
+    }
+
+    /** A job read and prepared, or why it could not be. */
+    private record Read(Job job, long start, Inpainter.Prepared prepared, String problem) {
+    }
+
+    private static Read read(Job job, InpaintingOptions options) {
+        long start = System.nanoTime();
+        if (job.problem() != null) {
+            return new Read(job, start, null, job.problem());
+        }
+        try {
+            return new Read(job, start, Inpainter.prepare(Inpainter.readImage(job.image()),
+                    Inpainter.readImage(job.mask()), options), null);
+        } catch (InpaintException e) {
+            return new Read(job, start, null, e.getMessage());
+        }
+    }
+
+    /** Composites and writes the pictures in order, on the writer thread, and keeps the count and the progress. */
+    private static final class Tally {
+        private final int total;
+        private final PrintStream err;
+        private final List<String> failed = new ArrayList<>();
+        private long networkMillis;
+
+        Tally(int total, PrintStream err) {
+            this.total = total;
+            this.err = err;
+        }
+
+        void finish(int index, Read read, Inpainter.Forwarded forwarded, String problem) {
+            String progress = String.format("[%d/%d] %s: ", index + 1, total, read.job.name());
+            if (problem == null) {
+                try {
+                    Main.write(Inpainter.composite(read.prepared, forwarded).image(), read.job.out());
+                    networkMillis += forwarded.inferenceMillis();
+                    err.printf("%sdone in %.2f s (%.2f s in the network)%n", progress, seconds(read.start),
+                            forwarded.inferenceMillis() / 1e3);
+                    return;
+                } catch (InpaintException | IOException e) {
+                    problem = e.getMessage();
+                }
+            }
+            failed.add(read.job.name());
+            err.println(progress + "FAILED: " + problem);
+        }
+    }
+
+    /** The value of a step of the pipeline; what it threw is thrown here, unwrapped. */
+    private static <T> T await(Future<T> step) throws IOException {
+        try {
+            return step.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("the batch was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Every picture of {@code images}, sorted by name, with the mask of the same base name in {@code masks}. */

@@ -124,4 +124,32 @@ class BatchTest {
         assertTrue(cli.out().startsWith("batch: 1 of 4 pictures done, 3 failed "),
                 cli.out());
     }
+
+    @Test
+    void aResultThatCannotBeWrittenFailsAloneAndTheProgressKeepsTheBatchOrder(@TempDir Path dir) throws IOException {
+        Path images = Files.createDirectory(dir.resolve("images"));
+        Path masks = Files.createDirectory(dir.resolve("masks"));
+        Path results = Files.createDirectory(dir.resolve("results"));
+        for (String name : List.of("a", "b", "c", "d")) {
+            photo(images.resolve(name + ".png"), 48, 40, name.charAt(0));
+            mask(masks.resolve(name + ".png"), 48, 40);
+        }
+        // a folder where b's result would go: its write fails after its forward pass, on the writer's thread
+        Files.createDirectory(results.resolve("b.png"));
+
+        int code = cli.run("--images", images.toString(), "--masks", masks.toString(), "--out", results.toString(),
+                "--model", Cli.MODEL.toString());
+
+        String progress = cli.err();
+        assertEquals(1, code, progress);
+        assertTrue(Files.isDirectory(results.resolve("b.png")), "b's place is left as it was");
+        assertEquals(List.of("a.png", "b.png", "c.png", "d.png"), names(results));
+        List<String> lines = progress.lines().filter(l -> l.matches("\\[\\d/4\\] .*")).toList();
+        assertEquals(4, lines.size(), progress);
+        assertTrue(lines.get(0).startsWith("[1/4] a.png: done in "), progress);
+        assertTrue(lines.get(1).startsWith("[2/4] b.png: FAILED: cannot write " + results.resolve("b.png")), progress);
+        assertTrue(lines.get(2).startsWith("[3/4] c.png: done in "), progress);
+        assertTrue(lines.get(3).startsWith("[4/4] d.png: done in "), progress);
+        assertTrue(cli.out().startsWith("batch: 3 of 4 pictures done, 1 failed (b.png); "), cli.out());
+    }
 }
