@@ -104,9 +104,13 @@ record FillMethod(String key, String label, Fill fill) {
         });
     }
 
-    /** The live pixel array of a {@code TYPE_INT_RGB} picture. */
+    /**
+     * The picture's pixels as 0xRRGGBB: the live array of a {@code TYPE_INT_RGB} picture (writes change it), else
+     * a copy's (the product's results are {@code TYPE_3BYTE_BGR}).
+     */
     static int[] pixels(BufferedImage picture) {
-        return ((DataBufferInt) picture.getRaster().getDataBuffer()).getData();
+        BufferedImage rgb = picture.getType() == BufferedImage.TYPE_INT_RGB ? picture : copy(picture);
+        return ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
     }
 
     /** A {@code TYPE_INT_RGB} copy of any picture, alpha dropped. */

@@ -25,7 +25,7 @@ public final class InpaintResult {
         this.inferenceMillis = inferenceMillis;
     }
 
-    /** The result: the input's size, {@code TYPE_INT_RGB}; pixels outside the hole are the input's, bit for bit. */
+    /** The result: the input's size, {@code TYPE_3BYTE_BGR}; pixels outside the hole are the input's, bit for bit. */
     public BufferedImage image() {
         return image;
     }

@@ -84,7 +84,7 @@ class InpainterTest {
     static void assertFilled(BufferedImage input, BufferedImage result, boolean[][] hole) {
         assertEquals(input.getWidth(), result.getWidth());
         assertEquals(input.getHeight(), result.getHeight());
-        assertEquals(BufferedImage.TYPE_INT_RGB, result.getType());
+        assertEquals(BufferedImage.TYPE_3BYTE_BGR, result.getType());
         int changed = 0;
         int holes = 0;
         for (int y = 0; y < input.getHeight(); y++) {

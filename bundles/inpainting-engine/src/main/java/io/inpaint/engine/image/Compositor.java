@@ -4,7 +4,7 @@ import io.inpaint.engine.image.RegionPlanner.Region;
 
 /**
  * Pastes a tile's fill into the full-resolution result: exactly the hole pixels are written, with the fill upscaled
- * bilinearly where the region was scaled down; known pixels keep their original int value, bit for bit. Nothing is
+ * bilinearly where the region was scaled down; known pixels keep their original values, bit for bit. Nothing is
  * blended with the hole's original pixels: they are what the mask removes (a watermark, a passer-by, white paint),
  * and any share of them would outline the fill. How far the hole reaches is the mask's (and {@code dilate}'s) call.
  */
@@ -13,10 +13,10 @@ public final class Compositor {
     }
 
     /**
-     * @param result the output picture's 0xRRGGBB pixels, row-major over the whole image, holding the original
-     *               pixels on entry
+     * @param result the output picture's pixels as blue, green, red bytes ({@code TYPE_3BYTE_BGR}), row-major over
+     *               the whole image, holding the original pixels on entry
      */
-    public static void paste(int[] result, int imageWidth, HoleMask holes, Region region, TileFill fill) {
+    public static void paste(byte[] result, int imageWidth, HoleMask holes, Region region, TileFill fill) {
         int cw = region.width();
         int ch = region.height();
         int tw = fill.width();
@@ -40,15 +40,15 @@ public final class Compositor {
                 int x0 = (int) u;
                 int x1 = Math.min(x0 + 1, tw - 1);
                 float fx = (float) (u - x0);
-                int pixel = 0;
+                int at = 3 * (y * imageWidth + x);
                 for (int c = 0; c < 3; c++) {
                     int base = c * plane;
                     float top = rgb[base + y0 * tw + x0] * (1 - fx) + rgb[base + y0 * tw + x1] * fx;
                     float bottom = rgb[base + y1 * tw + x0] * (1 - fx) + rgb[base + y1 * tw + x1] * fx;
                     int value = Math.round(top * (1 - fy) + bottom * fy);
-                    pixel = pixel << 8 | Math.max(0, Math.min(255, value));
+                    // channel c is red, green, blue; the bytes run blue, green, red
+                    result[at + 2 - c] = (byte) Math.max(0, Math.min(255, value));
                 }
-                result[y * imageWidth + x] = pixel;
             }
         }
     }

@@ -6,6 +6,7 @@ import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingOptions.MaskMode;
 import io.inpaint.engine.image.RegionPlanner.Region;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import org.junit.jupiter.api.Test;
 
 class CompositorTest {
@@ -30,7 +31,13 @@ class CompositorTest {
             rgb[i] = 10f * (i % fillW);
         }
         TileFill fill = new TileFill(fillW, fillH, rgb, null);
-        Compositor.paste(result, W, HoleMask.threshold(mask, MaskMode.AUTO, 127), region, fill);
+        BufferedImage picture = new BufferedImage(W, H, BufferedImage.TYPE_3BYTE_BGR);
+        picture.setRGB(0, 0, W, H, result, 0, W);
+        Compositor.paste(((DataBufferByte) picture.getRaster().getDataBuffer()).getData(), W,
+                HoleMask.threshold(mask, MaskMode.AUTO, 127), region, fill);
+        for (int i = 0; i < result.length; i++) {
+            result[i] = picture.getRGB(i % W, i / W) & 0xffffff;
+        }
         return result;
     }
 
