@@ -1,10 +1,10 @@
 package io.inpaint.cli;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import io.inpaint.engine.DeepFillModel;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +27,7 @@ final class MatmulRate {
 
     /** GFLOP/s of {@code engine} (a DJL engine name) on its default device. */
     static double gflops(String engine) {
-        try (NDManager manager = Engine.getEngine(engine).newBaseManager()) {
+        try (NDManager manager = DeepFillModel.engine(engine).newBaseManager()) {
             NDArray a = manager.randomUniform(-1, 1, new Shape(SIDE, SIDE));
             NDArray b = manager.randomUniform(-1, 1, new Shape(SIDE, SIDE));
             long best = Long.MAX_VALUE;

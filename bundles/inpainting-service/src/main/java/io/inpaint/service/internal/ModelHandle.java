@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
+import io.inpaint.engine.DeepFillModel;
 import io.inpaint.engine.Inpainter;
 import io.inpaint.engine.ModelDescriptor;
 import io.inpaint.engine.ModelLoadException;
@@ -47,12 +47,7 @@ final class ModelHandle {
     private static Device device(String engine, String setting) {
         String s = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty() || s.equals("auto")) {
-            try {
-                return Engine.getEngine(engine).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-            } catch (IllegalArgumentException e) {
-                throw new ModelLoadException("Deep learning engine \"" + engine + "\" is not available (is its"
-                        + " natives fragment installed?); available: " + Engine.getAllEngines(), e);
-            }
+            return DeepFillModel.engine(engine).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         }
         if (s.equals("cpu")) {
             return Device.cpu();
