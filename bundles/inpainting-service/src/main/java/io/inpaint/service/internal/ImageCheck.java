@@ -47,6 +47,14 @@ final class ImageCheck {
         this.maxSide = maxSide;
     }
 
+    long maxPixels() {
+        return maxPixels;
+    }
+
+    int maxSide() {
+        return maxSide;
+    }
+
     /**
      * @param what how to call the data in messages, e.g. "image" or "mask /content/dam/x.mask.png"
      * @return the type and the upright size (EXIF orientation applied, as decoding does)

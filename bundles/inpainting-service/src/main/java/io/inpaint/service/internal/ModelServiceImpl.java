@@ -274,8 +274,8 @@ public class ModelServiceImpl implements InpaintingService {
     }
 
     /**
-     * Runs the request path, from the upload's check to the encoded answer, on a small PNG and a small JPEG with the
-     * new model on the queue's worker, and waits for it. So the model goes into service only once it has inpainted,
+     * Runs the request path, from the upload's check to the encoded answer, on the {@link ProbePicture} requests with
+     * the new model on the queue's worker, and waits for it. So the model goes into service only once it has inpainted,
      * and the first request after a (re)load pays neither the engine's first pass (several times a later one) nor
      * the first use of the decoders, encoders and metadata code. Queued behind the work already waiting, which the
      * model in service still runs.
@@ -285,10 +285,10 @@ public class ModelServiceImpl implements InpaintingService {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.afterQueued(() -> {
             try {
-                for (String format : new String[] {"png", "jpeg"}) {
-                    byte[][] request = ProbePicture.request(format);
-                    // no share of PictureMemory: requests waiting for this worker may hold it all
-                    ImageCheck check = imageCheck;
+                // no share of PictureMemory: requests waiting for this worker may hold it all
+                ImageCheck check = imageCheck;
+                for (ProbePicture probe : ProbePicture.requests(check.maxPixels(), check.maxSide())) {
+                    byte[][] request = probe.request();
                     process(request[0], check.check(request[0], "image"), request[1], InpaintingOptions.defaults(),
                             loaded.inpainter()::forward, check, System.nanoTime());
                 }
@@ -441,30 +441,44 @@ public class ModelServiceImpl implements InpaintingService {
             Forward forward, ImageCheck check, long start) throws InpaintingException {
         ImageCodec.Decoded picture;
         Inpainter.Prepared prepared;
+        long decoded;
         callerWork.acquireUninterruptibly();
+        long began = System.nanoTime();
         try {
             picture = ImageCodec.decode(image, "image", imageInfo);
             ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check.check(mask, "mask"));
+            decoded = System.nanoTime();
             prepared = Inpainter.prepare(picture.image(), holes.image(), opts);
         } catch (InvalidInputException e) {
             throw new InvalidRequestException(e.getMessage(), e);
         } finally {
             callerWork.release();
         }
+        long preparedAt = System.nanoTime();
         Inpainter.Forwarded forwarded = forward.run(prepared);
         InpaintResult filled;
         InpaintingResult result;
+        long composited;
         callerWork.acquireUninterruptibly();
+        long forwardedAt = System.nanoTime();
         try {
             filled = Inpainter.composite(prepared, forwarded);
+            composited = System.nanoTime();
             result = encode(image, picture, filled, opts, start);
         } finally {
             callerWork.release();
         }
-        LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s)): model {} ms, total {} ms",
-                result.getWidth(), result.getHeight(), picture.format(), filled.holePixels(), filled.regions(),
-                filled.inferenceMillis(), result.getTotalMillis());
+        // the stages' own times, without the waits for the queue and for a core (callerWork)
+        LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s)): model {} ms, total {} ms (decode {}, prepare {},"
+                        + " composite {}, encode {} ms)", result.getWidth(), result.getHeight(), picture.format(),
+                filled.holePixels(), filled.regions(), filled.inferenceMillis(), result.getTotalMillis(),
+                millis(began, decoded), millis(decoded, preparedAt), millis(forwardedAt, composited),
+                millis(composited, System.nanoTime()));
         return result;
+    }
+
+    private static long millis(long from, long to) {
+        return TimeUnit.NANOSECONDS.toMillis(to - from);
     }
 
     /**

@@ -1,29 +1,48 @@
 package io.inpaint.service.internal;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 
-/** The small request a newly loaded model runs before it goes into service (see ModelServiceImpl). */
-final class ProbePicture {
-    static final int SIZE = 64;
-    static final int HOLE = 16;
+/**
+ * The requests a newly loaded model runs before it goes into service (see ModelServiceImpl): a PNG and a JPEG of a
+ * photo's size whose hole's region is scaled to the network's largest bucket, as a large photo's is. With 64x64 test
+ * pictures the first 6000x4000 photo still met cold code (its network pass 1.5x a warm one, its decoding, preparing and
+ * encoding 1.3-2x): at that size every layer ran on the whole picture and the pixel loops never ran long enough to
+ * be compiled. The engine's code near a hole warms over a few passes: with one such pass before it the first photo's
+ * pass still took 1.2x a warm one, with two 1.1x.
+ *
+ * @param hole the side of the square hole in the middle
+ */
+record ProbePicture(String format, int width, int height, int hole) {
+    private static final int WIDTH = 1536;
+    private static final int HEIGHT = 1024;
+    /** With the context around it, more than the largest bucket's side. */
+    private static final int HOLE = 192;
 
-    private ProbePicture() {
+    /** The requests, in order, scaled down where the service accepts fewer pixels than they have. */
+    static List<ProbePicture> requests(long maxPixels, int maxSide) {
+        double scale = Math.min(1, Math.min(Math.sqrt((double) maxPixels / (WIDTH * HEIGHT)), (double) maxSide / WIDTH));
+        int width = Math.max(1, (int) (WIDTH * scale));
+        int height = Math.max(1, (int) (HEIGHT * scale));
+        int hole = Math.max(1, (int) (HOLE * scale));
+        return List.of(new ProbePicture("png", width, height, hole), new ProbePicture("jpeg", width, height, hole));
     }
 
     /**
-     * A picture with colour gradients and fine texture, encoded as {@code format}, and its mask as PNG, a square hole
-     * in the middle: what the request path expects of an upload.
+     * The picture, with colour gradients and fine texture, encoded as {@link #format}, and its mask as PNG: what the
+     * request path expects of an upload.
      */
-    static byte[][] request(String format) {
-        BufferedImage picture = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
-        BufferedImage mask = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_BYTE_GRAY);
-        int from = (SIZE - HOLE) / 2;
-        for (int y = 0; y < SIZE; y++) {
-            for (int x = 0; x < SIZE; x++) {
+    byte[][] request() {
+        BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        BufferedImage mask = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        int fromX = (width - hole) / 2;
+        int fromY = (height - hole) / 2;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
                 int texture = ((x * 7 + y * 13) % 11) * 3;
-                picture.setRGB(x, y, (x * 4 + texture) << 16 | (y * 4) << 8 | (128 + texture));
-                boolean hole = x >= from && x < from + HOLE && y >= from && y < from + HOLE;
-                mask.getRaster().setSample(x, y, 0, hole ? 255 : 0);
+                picture.setRGB(x, y, (x * 200 / width + texture) << 16 | (y * 255 / height) << 8 | (128 + texture));
+                boolean inHole = x >= fromX && x < fromX + hole && y >= fromY && y < fromY + hole;
+                mask.getRaster().setSample(x, y, 0, inHole ? 255 : 0);
             }
         }
         return new byte[][] {ImageCodec.encode(picture, format, 90), ImageCodec.encode(mask, "png", 100)};
