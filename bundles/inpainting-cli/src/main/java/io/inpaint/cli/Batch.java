@@ -1,7 +1,7 @@
 package io.inpaint.cli;
 
-import io.inpaint.cli.CommandLine.InpaintBatch;
 import io.inpaint.api.InpaintingOptions;
+import io.inpaint.cli.CommandLine.InpaintBatch;
 import io.inpaint.engine.InpaintException;
 import io.inpaint.engine.Inpainter;
 import io.inpaint.engine.ModelDescriptor;
