@@ -89,24 +89,44 @@ public final class SeamMatch {
             maxY = Math.max(maxY, holes[k] / w);
         }
         float omega = (float) (2 / (1 + Math.sin(Math.PI / (Math.max(maxX - minX, maxY - minY) + 2))));
-        float[] u = new float[plane + 1];
-        for (int c = 0; c < 3; c++) {
-            System.arraycopy(offset, c * plane, u, 0, plane);
-            for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-                float largest = 0;
-                for (int k = 0; k < count; k++) {
-                    int i = holes[k];
-                    int n = 4 * k;
-                    float sum = u[neighbour[n]] + u[neighbour[n + 1]] + u[neighbour[n + 2]] + u[neighbour[n + 3]];
-                    float change = omega * (sum * weight[k] - u[i]);
-                    u[i] += change;
-                    largest = Math.max(largest, Math.abs(change));
-                }
-                if (largest < TOLERANCE) {
-                    break;
+        // the three channels side by side (u[3 * i + c]): a sweep reads each pixel's neighbours once for all three.
+        // Each channel still stops at its own sweep, so every channel's result is what relaxing it alone gives.
+        float[] u = new float[3 * (plane + 1)];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                u[3 * i + c] = offset[c * plane + i];
+            }
+        }
+        boolean[] moving = {true, true, true};
+        float[] largest = new float[3];
+        for (int sweep = 0; sweep < MAX_SWEEPS && (moving[0] || moving[1] || moving[2]); sweep++) {
+            largest[0] = 0;
+            largest[1] = 0;
+            largest[2] = 0;
+            for (int k = 0; k < count; k++) {
+                int i = 3 * holes[k];
+                int n = 4 * k;
+                int a = 3 * neighbour[n];
+                int b = 3 * neighbour[n + 1];
+                int d = 3 * neighbour[n + 2];
+                int e = 3 * neighbour[n + 3];
+                for (int c = 0; c < 3; c++) {
+                    if (moving[c]) {
+                        float sum = u[a + c] + u[b + c] + u[d + c] + u[e + c];
+                        float change = omega * (sum * weight[k] - u[i + c]);
+                        u[i + c] += change;
+                        largest[c] = Math.max(largest[c], Math.abs(change));
+                    }
                 }
             }
-            System.arraycopy(u, 0, offset, c * plane, plane);
+            for (int c = 0; c < 3; c++) {
+                moving[c] &= largest[c] >= TOLERANCE;
+            }
+        }
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                offset[c * plane + i] = u[3 * i + c];
+            }
         }
     }
 

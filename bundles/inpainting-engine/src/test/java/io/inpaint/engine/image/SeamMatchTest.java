@@ -59,4 +59,27 @@ class SeamMatchTest {
         TileFill fill = drawn(allHole, 30);
         assertSame(fill, SeamMatch.match(allHole, fill));
     }
+
+    @Test
+    void eachChannelIsRelaxedAsIfAlone() {
+        // a larger hole (coarse start, many sweeps) whose channels need different numbers of sweeps
+        NetworkTile tile = tile(2, 18, 1, 15);
+        TileFill mixed = drawn(tile, 0);
+        float[] rgb = mixed.rgb().clone();
+        int plane = W * H;
+        for (int p = 0; p < plane; p++) {
+            rgb[p] -= 0.3f * (p % W); // red off by a smooth ramp: few sweeps
+            rgb[2 * plane + p] += 9 * ((p * 7) % 11); // blue off by noise: many more; green exact
+        }
+        float[] matched = SeamMatch.match(tile, new TileFill(W, H, rgb, null)).rgb();
+        for (int c = 0; c < 3; c++) {
+            // the same channel, with the other two replaced by the picture's own values (nothing to relax there)
+            float[] alone = drawn(tile, 0).rgb().clone();
+            System.arraycopy(rgb, c * plane, alone, c * plane, plane);
+            float[] single = SeamMatch.match(tile, new TileFill(W, H, alone, null)).rgb();
+            for (int p = 0; p < plane; p++) {
+                assertEquals(single[c * plane + p], matched[c * plane + p], 0f, "channel " + c + ", pixel " + p);
+            }
+        }
+    }
 }
