@@ -21,7 +21,8 @@ record ProbePicture(String format, int width, int height, int hole) {
 
     /** The requests, in order, scaled down where the service accepts fewer pixels than they have. */
     static List<ProbePicture> requests(long maxPixels, int maxSide) {
-        double scale = Math.min(1, Math.min(Math.sqrt((double) maxPixels / (WIDTH * HEIGHT)), (double) maxSide / WIDTH));
+        double byPixels = Math.sqrt((double) maxPixels / (WIDTH * HEIGHT));
+        double scale = Math.min(1, Math.min(byPixels, (double) maxSide / WIDTH));
         int width = Math.max(1, (int) (WIDTH * scale));
         int height = Math.max(1, (int) (HEIGHT * scale));
         int hole = Math.max(1, (int) (HOLE * scale));
