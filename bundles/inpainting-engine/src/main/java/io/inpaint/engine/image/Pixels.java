@@ -52,7 +52,8 @@ public final class Pixels {
             case BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB -> {
                 DataBufferInt buffer = (DataBufferInt) raster.getDataBuffer();
                 int[] data = buffer.getData();
-                int start = buffer.getOffset() + ((SinglePixelPackedSampleModel) raster.getSampleModel()).getOffset(sx, sy);
+                SinglePixelPackedSampleModel model = (SinglePixelPackedSampleModel) raster.getSampleModel();
+                int start = buffer.getOffset() + model.getOffset(sx, sy);
                 boolean opaque = image.getType() == BufferedImage.TYPE_INT_RGB;
                 for (int i = 0; i < w; i++) {
                     argb[i] = opaque ? 0xff000000 | data[start + i] : data[start + i];
