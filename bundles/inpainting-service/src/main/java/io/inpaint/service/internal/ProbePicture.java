@@ -8,8 +8,9 @@ import java.util.List;
  * photo's size whose hole's region is scaled to the network's largest bucket, as a large photo's is. With 64x64 test
  * pictures the first 6000x4000 photo still met cold code (its network pass 1.5x a warm one, its decoding, preparing and
  * encoding 1.3-2x): at that size every layer ran on the whole picture and the pixel loops never ran long enough to
- * be compiled. The engine's code near a hole warms over a few passes: with one such pass before it the first photo's
- * pass still took 1.2x a warm one, with two 1.1x.
+ * be compiled. The engine's code near a hole warms over a few passes, and the JIT compiles behind them: with two such
+ * passes before it the first photo's pass took 1.0-1.6x a warm one (PyTorch; 1.0x when it came 20 s later), so the
+ * last request repeats until its time {@link #settled settles}.
  *
  * @param hole the side of the square hole in the middle
  */
@@ -19,6 +20,9 @@ record ProbePicture(String format, int width, int height, int hole) {
     /** With the context around it, more than the largest bucket's side. */
     private static final int HOLE = 192;
 
+    /** At most this many repeats of the last request. */
+    static final int MAX_REPEATS = 3;
+
     /** The requests, in order, scaled down where the service accepts fewer pixels than they have. */
     static List<ProbePicture> requests(long maxPixels, int maxSide) {
         double byPixels = Math.sqrt((double) maxPixels / (WIDTH * HEIGHT));
@@ -27,6 +31,11 @@ record ProbePicture(String format, int width, int height, int hole) {
         int height = Math.max(1, (int) (HEIGHT * scale));
         int hole = Math.max(1, (int) (HOLE * scale));
         return List.of(new ProbePicture("png", width, height, hole), new ProbePicture("jpeg", width, height, hole));
+    }
+
+    /** Whether a repeat took no less than 0.9x the pass before it: passes stopped getting faster. */
+    static boolean settled(long previousNanos, long nanos) {
+        return nanos * 10 >= previousNanos * 9;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.inpaint.service.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inpaint.api.InpaintingOptions;
@@ -30,6 +31,18 @@ class ProbePictureTest {
             ImageInfo mask = check.check(request[1], "mask");
             assertEquals(probe.height(), mask.getHeight());
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1000, 1000", "1000, 950", "1000, 900", "1000, 1400"})
+    void aRepeatNoLongerTenPercentFasterThanThePassBeforeHasSettled(long previous, long took) {
+        assertTrue(ProbePicture.settled(previous, took));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1000, 899", "1000, 600", "2000000000, 1000000000"})
+    void aRepeatTenPercentFasterHasNot(long previous, long took) {
+        assertFalse(ProbePicture.settled(previous, took));
     }
 
     @ParameterizedTest
