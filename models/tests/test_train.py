@@ -16,7 +16,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from deepfill import load_generator  # noqa: E402
+from deepfill import cpu, load_generator  # noqa: E402
 from train import critics, data, losses  # noqa: E402
 from train import resident, round as round_, speed  # noqa: E402
 from train.config import DEFAULT_CONFIG, load_config  # noqa: E402
@@ -345,6 +345,31 @@ class TrainTest(unittest.TestCase):
         training = json.loads((out / "round" / "final" / "model.json").read_text())["training"]
         self.assertEqual(training["round"]["phases"][0]["crop"], 64)
         self.assertIn("img/s", done.stdout)
+
+    def test_openblas_kernels_follow_the_cpu_flags_unless_the_environment_names_them(self):
+        avx512 = frozenset({"sse2", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"})
+        self.assertEqual(cpu.openblas_core(avx512), "SkylakeX")
+        self.assertEqual(cpu.openblas_core(avx512 - {"avx512bw"}), "Haswell")
+        self.assertEqual(cpu.openblas_core(frozenset({"sse2", "sse3"})), None)
+        environ = {}
+        self.assertEqual(cpu.choose_openblas_core(environ, avx512), "SkylakeX")
+        self.assertEqual(environ, {"OPENBLAS_CORETYPE": "SkylakeX"})
+        environ = {"OPENBLAS_CORETYPE": "Zen"}
+        self.assertEqual(cpu.choose_openblas_core(environ, avx512), "Zen")
+        self.assertEqual(cpu.choose_openblas_core({}, frozenset()), None)
+
+    def test_the_trainer_chooses_openblas_kernels_before_torch_loads_it(self):
+        # OpenBLAS names the kernels it loaded with OPENBLAS_VERBOSE=2; set after torch's import they would be its own
+        expected = cpu.openblas_core(cpu.cpu_flags())
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+        env["OPENBLAS_VERBOSE"] = "2"
+        run = subprocess.run([sys.executable, "-c", "import os, train.train, torch; torch.mm(torch.ones(64, 64), "
+                              "torch.ones(64, 64)); print(os.environ.get('OPENBLAS_CORETYPE'))"],
+                             cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True,
+                             check=True)
+        self.assertEqual(run.stdout.strip(), str(expected))
+        if expected is not None:
+            self.assertIn(f"Core: {expected}", run.stderr)
 
     def test_speed_probe_times_a_training_step(self):
         self.assertGreater(speed.images_per_second(64, 1, bf16=False, channels_last=True, flush=True, steps=1), 0)

@@ -25,6 +25,7 @@ import torch
 from PIL import Image
 
 from deepfill import Generator, offsets_to_rgb
+from deepfill.cpu import cpu_flags
 from deepfill.weights import (load_generator, read_safetensors, save_generator, write_descriptor,
                               write_safetensors)
 
@@ -70,11 +71,8 @@ def load_critics(gcrit, lcrit, path):
 
 def cpu_has_bf16():
     """True where the CPU multiplies bf16 natively (AVX-512 BF16 or AMX); elsewhere oneDNN would emulate it, slower than fp32."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return " avx512_bf16" in flags or " amx_bf16" in flags
+    flags = cpu_flags()
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 @functools.lru_cache(maxsize=None)  # once per process: a round's phases share the answer
@@ -502,7 +500,7 @@ def train(cfg, out, init=None, init_critics=None, resume=False, steps=None, minu
         trainer.load_checkpoint(state)
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     print(f"device {runtime.device} (bf16 {runtime.amp}, channels_last {runtime.channels_last}, "
-          f"compile {runtime.compile}); generator cnum {trainer.gen.cnum}; {len(trainer.source)} images; "
+          f"compile {runtime.compile}, OpenBLAS kernels {os.environ.get('OPENBLAS_CORETYPE', 'its own choice')}); generator cnum {trainer.gen.cnum}; {len(trainer.source)} images; "
           f"starting at step {trainer.step}", flush=True)
     trainer.run(steps if steps is not None else cfg["train"]["steps"], minutes)
     return trainer
