@@ -320,6 +320,12 @@ class TrainTest(unittest.TestCase):
         phases = descriptor["training"]["round"]["phases"]
         self.assertEqual([(p["crop"], p["batch"]) for p in phases], [(48, 2), (64, 2)])
         self.assertTrue(all(p["steps"] >= 1 for p in phases))
+        # each phase draws its samples from a seed of its own start weights: the shipped ones, then phase 1's export
+        seed = load_config(DEFAULT_CONFIG)["seed"]
+        self.assertEqual([p["seed"] for p in phases],
+                         [round_.data_seed(seed, round_.SHIPPED / "deepfill-v1.safetensors"),
+                          round_.data_seed(seed, out / "phase1" / "deepfill-v1.safetensors")])
+        self.assertNotEqual(phases[0]["seed"], phases[1]["seed"])
         self.assertEqual(descriptor["training"]["imagesSeen"], sum(p["images"] for p in phases))
         # started from the shipped weights (cnum 32), not from the tiny config's cnum 4
         self.assertEqual(load_generator(out / "final" / "deepfill-v1.safetensors").cnum, 32)

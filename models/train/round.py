@@ -13,6 +13,7 @@ model.json into deepfill-v1/, regenerates the parity fixtures and adds a row to 
 repository is left as it was; OUT/round.json and the printed row record the round either way.
 """
 import argparse
+import hashlib
 import json
 import shutil
 import signal
@@ -48,6 +49,15 @@ def phase_configs(config, overrides, minutes, name):
     return base, result
 
 
+def data_seed(seed, weights):
+    """The seed of a phase's crops, masks and order: the config's, mixed with a digest of the start weights. With the
+    config's alone every round drew the same samples in the same order (a round's first steps from different starts
+    met the same training losses), so rounds of a few thousand images saw the same ones again and again; now a round
+    from other weights sees other samples, and rounds from the same start stay comparable batch for batch."""
+    digest = hashlib.sha256(Path(weights).read_bytes()).digest()
+    return seed ^ int.from_bytes(digest[:4], "big")
+
+
 def run_phases(args):
     base, phases = phase_configs(args.config, args.set, args.minutes, args.phases or torch.device(args.device).type)
     out = Path(args.out)
@@ -71,13 +81,15 @@ def run_phases(args):
         # packed crops stay decoded on the device (on the CPU too, so that a CPU run rehearses a GPU call)
         source = ResidentSource(cfg, args.device) if args.pack else None
         phase_out = out / f"phase{number}"
+        if not any(item.partition("=")[0].strip() == "seed" for item in args.set):
+            cfg["seed"] = data_seed(cfg["seed"], init)
         print(f"round: phase {number}/{len(phases)}, {cfg['data']['crop']} px, batch {cfg['train']['batch']}, "
-              f"lr {cfg['optim']['lr']}, {budget:.1f} min", flush=True)
+              f"lr {cfg['optim']['lr']}, seed {cfg['seed']}, {budget:.1f} min", flush=True)
         trainer = train(cfg, phase_out, init=init, init_critics=critics.get(cfg["data"]["crop"]),
                         minutes=max(budget, 0.05), source=source)
         done.append({"phase": number, "crop": cfg["data"]["crop"], "batch": cfg["train"]["batch"],
                      "lr": cfg["optim"]["lr"], "steps": trainer.step, "images": trainer.images,
-                     "adv": cfg["loss"]["adv"], "bf16": trainer.rt.amp,
+                     "adv": cfg["loss"]["adv"], "bf16": trainer.rt.amp, "seed": cfg["seed"],
                      "imagesPerSecond": round(trainer.images / max(trainer.wall, 1e-9), 2),
                      "wallSeconds": round(trainer.wall, 1)})
         init = str(phase_out / WEIGHTS_NAME)
