@@ -78,11 +78,11 @@ def run_phases(args):
         cfg["device"]["device"] = args.device
         # what earlier phases left unused goes to the later ones
         budget = args.minutes - (time.monotonic() - start) / 60 - sum(m for _, m in phases[number:])
+        if not any(item.partition("=")[0].strip() == "seed" for item in args.set):
+            cfg["seed"] = data_seed(cfg["seed"], init)
         # packed crops stay decoded on the device (on the CPU too, so that a CPU run rehearses a GPU call)
         source = ResidentSource(cfg, args.device) if args.pack else None
         phase_out = out / f"phase{number}"
-        if not any(item.partition("=")[0].strip() == "seed" for item in args.set):
-            cfg["seed"] = data_seed(cfg["seed"], init)
         print(f"round: phase {number}/{len(phases)}, {cfg['data']['crop']} px, batch {cfg['train']['batch']}, "
               f"lr {cfg['optim']['lr']}, seed {cfg['seed']}, {budget:.1f} min", flush=True)
         trainer = train(cfg, phase_out, init=init, init_critics=critics.get(cfg["data"]["crop"]),
