@@ -290,13 +290,13 @@ public class ModelServiceImpl implements InpaintingService {
                 List<ProbePicture> probes = ProbePicture.requests(check.maxPixels(), check.maxSide());
                 long took = 0;
                 for (ProbePicture probe : probes) {
-                    took = probe(probe.request(), loaded, check);
+                    took = runProbe(probe.request(), loaded, check);
                 }
                 byte[][] last = probes.get(probes.size() - 1).request();
                 int repeats = 0;
                 while (repeats < ProbePicture.MAX_REPEATS) {
                     long previous = took;
-                    took = probe(last, loaded, check);
+                    took = runProbe(last, loaded, check);
                     repeats++;
                     if (ProbePicture.settled(previous, took)) {
                         break;
@@ -328,7 +328,7 @@ public class ModelServiceImpl implements InpaintingService {
     }
 
     /** One first request through the whole request path; its time in nanoseconds. */
-    private long probe(byte[][] request, ModelHandle loaded, ImageCheck check) throws InpaintingException {
+    private long runProbe(byte[][] request, ModelHandle loaded, ImageCheck check) throws InpaintingException {
         long began = System.nanoTime();
         process(request[0], check.check(request[0], "image"), request[1], InpaintingOptions.defaults(),
                 loaded.inpainter()::forward, check, began);
