@@ -500,7 +500,8 @@ def train(cfg, out, init=None, init_critics=None, resume=False, steps=None, minu
         trainer.load_checkpoint(state)
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     print(f"device {runtime.device} (bf16 {runtime.amp}, channels_last {runtime.channels_last}, "
-          f"compile {runtime.compile}, OpenBLAS kernels {os.environ.get('OPENBLAS_CORETYPE', 'its own choice')}); generator cnum {trainer.gen.cnum}; {len(trainer.source)} images; "
+          f"compile {runtime.compile}, OpenBLAS kernels {os.environ.get('OPENBLAS_CORETYPE', 'its own choice')}); "
+          f"generator cnum {trainer.gen.cnum}; {len(trainer.source)} images; "
           f"starting at step {trainer.step}", flush=True)
     trainer.run(steps if steps is not None else cfg["train"]["steps"], minutes)
     return trainer
