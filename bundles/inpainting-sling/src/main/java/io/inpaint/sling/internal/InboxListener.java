@@ -1,5 +1,6 @@
 package io.inpaint.sling.internal;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +76,7 @@ public class InboxListener implements ResourceChangeListener, Runnable {
 
     @Activate
     void activate(Config config) {
-        queue = new IngestQueue(jobManager);
+        queue = new IngestQueue(jobManager, Clock.systemUTC());
         folders = config.resource_paths();
     }
 

@@ -1,7 +1,9 @@
 package io.inpaint.sling.internal;
 
+import java.time.Clock;
 import java.util.Calendar;
 import java.util.Map;
+import java.util.UUID;
 
 import org.apache.sling.api.resource.ModifiableValueMap;
 import org.apache.sling.api.resource.PersistenceException;
@@ -23,7 +25,9 @@ import io.inpaint.api.ingest.IngestJob;
  * <p>The guard is a claim in the repository, {@value #CLAIMS}{@code <image path>}, holding the pair's version (the
  * files' modification times), when it was claimed, the job's id and, once the job ended, its outcome. It is committed
  * before the job is added: of two instances claiming the same pair at once, Oak fails one commit on the conflicting
- * change, and that one queues nothing. A claimed version is queued again only when
+ * change, and that one queues nothing. Each claim also holds a value of its own: Oak merges two sessions' identical
+ * writes without a conflict, so two claims made in the same millisecond would otherwise both commit and both queue
+ * a job. A claimed version is queued again only when
  * <ul>
  * <li>its job succeeded and the pair has no rendition any more (someone deleted it),</li>
  * <li>its job ended without an outcome (retries used up on transient errors, or removed) or no job was added, and the
@@ -40,6 +44,8 @@ final class IngestQueue {
 
     private static final String VERSION = "version";
     private static final String CLAIMED = "claimed";
+    /** The claim's own value (see the class comment). */
+    private static final String CLAIMANT = "claimant";
     private static final String JOB = "job";
     /** Written by the job ({@link #settle}): {@value #SUCCEEDED} or {@value #CANCELLED}. */
     private static final String OUTCOME = "outcome";
@@ -49,9 +55,11 @@ final class IngestQueue {
     private static final Logger LOG = LoggerFactory.getLogger(IngestQueue.class);
 
     private final JobManager jobManager;
+    private final Clock clock;
 
-    IngestQueue(JobManager jobManager) {
+    IngestQueue(JobManager jobManager, Clock clock) {
         this.jobManager = jobManager;
+        this.clock = clock;
     }
 
     /**
@@ -80,7 +88,10 @@ final class IngestQueue {
             throw new PersistenceException("cannot write the claim " + claim.getPath());
         }
         properties.put(VERSION, version);
-        properties.put(CLAIMED, Calendar.getInstance());
+        Calendar now = Calendar.getInstance();
+        now.setTimeInMillis(clock.millis());
+        properties.put(CLAIMED, now);
+        properties.put(CLAIMANT, UUID.randomUUID().toString());
         properties.remove(JOB);
         properties.remove(OUTCOME);
         resolver.commit();
@@ -156,7 +167,7 @@ final class IngestQueue {
     }
 
     /** Whether {@code version} of the pair is claimed: queued, being queued, done or refused (class comment). */
-    private static boolean claimed(Resource claim, String version, StoredImage image, StoredImage mask) {
+    private boolean claimed(Resource claim, String version, StoredImage image, StoredImage mask) {
         if (claim == null) {
             return false;
         }
@@ -169,6 +180,6 @@ final class IngestQueue {
             return CANCELLED.equals(outcome) || RenditionStore.resultOf(image, mask) != null;
         }
         Calendar at = properties.get(CLAIMED, Calendar.class);
-        return at != null && System.currentTimeMillis() - at.getTimeInMillis() < CLAIM_TIMEOUT_MS;
+        return at != null && clock.millis() - at.getTimeInMillis() < CLAIM_TIMEOUT_MS;
     }
 }

@@ -1,10 +1,14 @@
 package io.inpaint.sling.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.Collection;
@@ -13,12 +17,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.sling.api.resource.ModifiableValueMap;
+import org.apache.sling.api.resource.PersistenceException;
 import org.apache.sling.api.resource.Resource;
 import org.apache.sling.api.resource.ResourceResolver;
+import org.apache.sling.api.resource.ResourceResolverFactory;
 import org.apache.sling.api.resource.observation.ResourceChange;
 import org.apache.sling.api.resource.observation.ResourceChange.ChangeType;
 import org.apache.sling.event.jobs.Job;
 import org.apache.sling.event.jobs.JobManager;
+import org.apache.sling.testing.mock.osgi.MockOsgi;
 import org.apache.sling.testing.mock.sling.ResourceResolverType;
 import org.apache.sling.testing.mock.sling.junit5.SlingContext;
 import org.apache.sling.testing.mock.sling.junit5.SlingContextExtension;
@@ -126,6 +133,40 @@ class InboxReconciliationTest {
         }
     }
 
+    @Test
+    void claimsMadeInTheSameMillisecondStillConflict() throws Exception {
+        file(INBOX + "/photo.jpg");
+        file(INBOX + "/photo.mask.png");
+        // two instances whose clocks read the same millisecond write the same version and time: Oak would merge
+        // those identical claims without a conflict, and both would queue a job
+        IngestQueue queue = new IngestQueue(context.getService(JobManager.class),
+                Clock.fixed(Instant.now(), ZoneOffset.UTC));
+        ResourceResolverFactory factory = context.getService(ResourceResolverFactory.class);
+        try (ResourceResolver first = factory.getServiceResourceResolver(null);
+                ResourceResolver second = factory.getServiceResourceResolver(null)) {
+            onFindJobs = () -> {
+                onFindJobs = () -> { };
+                // the other instance claims and queues between this one's look and its claim
+                Thread other = new Thread(() -> {
+                    try {
+                        enqueuePhoto(queue, second);
+                    } catch (PersistenceException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                other.start();
+                join(other);
+            };
+            assertThrows(PersistenceException.class, () -> enqueuePhoto(queue, first));
+        }
+        assertEquals(List.of(INBOX + "/photo.jpg|" + INBOX + "/photo.mask.png"), pairs());
+    }
+
+    private static boolean enqueuePhoto(IngestQueue queue, ResourceResolver resolver) throws PersistenceException {
+        return queue.enqueue(resolver, StoredImage.of(resolver.getResource(INBOX + "/photo.jpg")),
+                StoredImage.of(resolver.getResource(INBOX + "/photo.mask.png")));
+    }
+
     private static void join(Thread thread) {
         try {
             thread.join();
@@ -168,7 +209,7 @@ class InboxReconciliationTest {
         StoredImage image = StoredImage.of(resolver.getResource(INBOX + "/photo.jpg"));
         StoredImage mask = StoredImage.of(resolver.getResource(INBOX + "/photo.mask.png"));
         // an instance that died between its claim and its job: the job manager refused, here
-        assertEquals(false, new IngestQueue(refusingJobManager()).enqueue(resolver, image, mask));
+        assertEquals(false, new IngestQueue(refusingJobManager(), Clock.systemUTC()).enqueue(resolver, image, mask));
         instance().run();
         assertEquals(0, jobsAdded, "a fresh claim may still get its job from the instance that made it");
 
@@ -294,10 +335,17 @@ class InboxReconciliationTest {
 
     private int jobsAdded;
 
-    /** An instance's trigger; each walk logs in on its own, as the ingestion service user would. */
+    /**
+     * An instance's trigger; each walk logs in on its own, as the ingestion service user would. Not registered as a
+     * service: Oak's observation would then also call it, on a thread of its own, for every commit a test makes, and
+     * race the interleavings the tests set up (it made them flaky).
+     */
     private InboxListener instance() {
-        return context.registerInjectActivateService(new InboxListener(),
-                Map.of("resource.paths", new String[] {INBOX}));
+        InboxListener listener = new InboxListener();
+        Map<String, Object> config = Map.of("resource.paths", new String[] {INBOX});
+        MockOsgi.injectServices(listener, context.bundleContext(), config);
+        MockOsgi.activate(listener, context.bundleContext(), config);
+        return listener;
     }
 
     private List<String> pairs() {
