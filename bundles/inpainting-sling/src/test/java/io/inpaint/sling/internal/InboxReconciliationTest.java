@@ -205,11 +205,9 @@ class InboxReconciliationTest {
     void aClaimLeftWithoutAJobIsTakenOverOnceAbandoned() throws Exception {
         file(INBOX + "/photo.jpg");
         file(INBOX + "/photo.mask.png");
-        ResourceResolver resolver = context.resourceResolver();
-        StoredImage image = StoredImage.of(resolver.getResource(INBOX + "/photo.jpg"));
-        StoredImage mask = StoredImage.of(resolver.getResource(INBOX + "/photo.mask.png"));
         // an instance that died between its claim and its job: the job manager refused, here
-        assertEquals(false, new IngestQueue(refusingJobManager(), Clock.systemUTC()).enqueue(resolver, image, mask));
+        assertEquals(false,
+                enqueuePhoto(new IngestQueue(refusingJobManager(), Clock.systemUTC()), context.resourceResolver()));
         instance().run();
         assertEquals(0, jobsAdded, "a fresh claim may still get its job from the instance that made it");
 
