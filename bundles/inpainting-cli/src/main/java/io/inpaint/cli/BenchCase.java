@@ -52,13 +52,14 @@ public enum BenchCase {
     }
 
     /**
-     * The matrix-product work of the network in one request: the sum over the crops the engine cuts, planned as
-     * {@code Inpainter} plans them with default options, each at the shape it runs at (its bucket).
+     * The matrix-product work of the network in one request: the sum over its forward passes (the crops the engine
+     * cuts, and their second pass where a hole is deep), planned as {@code Inpainter} plans them with default
+     * options, each at the shape it runs at (its bucket).
      */
     long networkFlops(DeepFillGenerator generator) {
         long flops = 0;
         for (RegionPlanner.Region region
-                : Inpainter.prepare(image(), mask(), InpaintingOptions.defaults()).regions()) {
+                : Inpainter.prepare(image(), mask(), InpaintingOptions.defaults()).passes()) {
             flops += generator.flops(Buckets.side(region.netHeight()), Buckets.side(region.netWidth())).total();
         }
         return flops;

@@ -84,8 +84,8 @@ public final class Main {
         if (command.flow() != null) {
             write(result.flow().orElseThrow(), command.flow());
         }
-        out.printf("filled %d hole pixels in %d region(s), %d ms in the network (%s, model %s: %s); wrote %s%n",
-                result.holePixels(), result.regions(), result.inferenceMillis(), command.engine(), model.name(),
+        out.printf("filled %d hole pixels in %d region(s), %d pass(es), %d ms in the network (%s, model %s: %s);"
+                + " wrote %s%n", result.holePixels(), result.regions(), result.passes(), result.inferenceMillis(), command.engine(), model.name(),
                 model.training().status(), command.out());
     }
 

@@ -3,7 +3,12 @@ package io.inpaint.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.inpaint.api.InpaintingOptions;
+import io.inpaint.engine.Inpainter;
+import io.inpaint.engine.image.Buckets;
+import io.inpaint.engine.image.RegionPlanner.Region;
 import io.inpaint.engine.nn.DeepFillGenerator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BenchCaseTest {
@@ -16,11 +21,23 @@ class BenchCaseTest {
     }
 
     @Test
-    void largerPicturesCostTheirCropsNeverMoreThanMaxSideSquares() {
-        long atMaxSide = generator.flops(512, 512).total();
-        for (BenchCase c : new BenchCase[] {BenchCase.SQUARE_1024, BenchCase.PHOTO_4000X3000}) {
-            long flops = c.networkFlops(generator);
-            assertTrue(flops > generator.flops(64, 64).total() && flops <= atMaxSide, c + ": " + flops);
-        }
+    void aLargerPictureCostsItsCropNeverMoreThanAMaxSideSquare() {
+        long flops = BenchCase.PHOTO_4000X3000.networkFlops(generator);
+        assertTrue(flops > generator.flops(64, 64).total() && flops <= generator.flops(512, 512).total(), "" + flops);
+    }
+
+    @Test
+    void aHoleDeeperThanTheTrainingBoxesCostsItsCropAndTheSmallerSecondPass() {
+        // the 256-px square of the 1024-px picture, its crop scaled to 512: 85 px deep
+        BenchCase square = BenchCase.SQUARE_1024;
+        List<Region> passes = Inpainter.prepare(square.image(), square.mask(), InpaintingOptions.defaults()).passes();
+        assertEquals(2, passes.size());
+        Region crop = passes.get(0);
+        Region second = passes.get(1);
+        assertEquals(512, Math.max(crop.netWidth(), crop.netHeight()));
+        assertTrue(second.netWidth() < crop.netWidth() && second.netHeight() < crop.netHeight(), second.toString());
+        assertEquals(generator.flops(Buckets.side(crop.netHeight()), Buckets.side(crop.netWidth())).total()
+                + generator.flops(Buckets.side(second.netHeight()), Buckets.side(second.netWidth())).total(),
+                square.networkFlops(generator));
     }
 }

@@ -15,13 +15,16 @@ public final class InpaintResult {
     private final BufferedImage flow;
     private final long holePixels;
     private final int regions;
+    private final int passes;
     private final long inferenceMillis;
 
-    InpaintResult(BufferedImage image, BufferedImage flow, long holePixels, int regions, long inferenceMillis) {
+    InpaintResult(BufferedImage image, BufferedImage flow, long holePixels, int regions, int passes,
+            long inferenceMillis) {
         this.image = image;
         this.flow = flow;
         this.holePixels = holePixels;
         this.regions = regions;
+        this.passes = passes;
         this.inferenceMillis = inferenceMillis;
     }
 
@@ -43,6 +46,14 @@ public final class InpaintResult {
     /** Crops the network was run on: 1 when the image fitted, else one per group of nearby holes. */
     public int regions() {
         return regions;
+    }
+
+    /**
+     * The network's forward passes: one per region, and a second, smaller one for each region whose holes are deeper
+     * than the network learnt to fill ({@link io.inpaint.engine.image.HoleDepth}).
+     */
+    public int passes() {
+        return passes;
     }
 
     /** Wall time spent in the network's forward passes, in milliseconds. */

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import io.inpaint.engine.image.Buckets;
 import io.inpaint.engine.image.Compositor;
 import io.inpaint.engine.image.FlowPicture;
+import io.inpaint.engine.image.HoleDepth;
+import io.inpaint.engine.image.HoleDepth.DeepPass;
 import io.inpaint.engine.image.HoleMask;
 import io.inpaint.engine.image.ImageLoader;
 import io.inpaint.engine.image.TileTensors;
@@ -29,6 +31,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Fills the holes of pictures with one loaded DeepFill v1 model, in three stages: {@link #prepare} and
@@ -95,44 +98,57 @@ public final class Inpainter implements AutoCloseable {
         HoleMask dilated = holes.dilate(options.getDilate());
         List<Region> regions = RegionPlanner.plan(dilated, options.getMaxSide(), options.getContextMargin());
         List<NetworkTile> tiles = new ArrayList<>(regions.size());
+        List<DeepPass> deepPasses = new ArrayList<>(regions.size());
         for (Region region : regions) {
             // sampled from the input, never from a partly filled result: the order of the regions does not matter
-            tiles.add(NetworkTile.sample(image, dilated, region));
+            NetworkTile tile = NetworkTile.sample(image, dilated, region);
+            tiles.add(tile);
+            deepPasses.add(HoleDepth.plan(image, dilated, region, tile));
         }
-        return new Prepared(image, dilated, regions, tiles, options.isFlow());
+        return new Prepared(image, dilated, regions, tiles, deepPasses, options.isFlow());
     }
 
     /**
-     * Stage 2, the only one that needs the model: the network's forward pass on every tile, one pass at a time
-     * (a caller that queues this stage, as the model service does, never waits here).
+     * Stage 2, the only one that needs the model: the network's forward pass on every tile (and on the smaller
+     * second tile of a {@link HoleDepth deep hole}), one pass at a time (a caller that queues this stage, as the model
+     * service does, never waits here).
      */
     public Forwarded forward(Prepared prepared) {
         List<TileFill> fills = new ArrayList<>(prepared.tiles.size());
-        long inferenceNanos = 0;
+        List<TileFill> deepFills = new ArrayList<>(prepared.tiles.size());
+        long[] inferenceNanos = {0};
         checkOpen();
         try (NDManager manager = model.newManager()) {
-            for (NetworkTile tile : prepared.tiles) {
-                // A sub-manager per region frees each crop's native memory before the next one is run.
-                try (NDManager regionManager = manager.newSubManager()) {
-                    NDList input = TileTensors.toNetwork(regionManager, tile);
-                    NDList output;
-                    synchronized (forwardLock) {
-                        checkOpen();
-                        long start = System.nanoTime();
-                        output = model.forward(input.get(0), input.get(1), OUTPUT_REACH);
-                        inferenceNanos += System.nanoTime() - start;
-                    }
-                    fills.add(TileTensors.fromNetwork(tile, output));
-                }
+            for (int i = 0; i < prepared.tiles.size(); i++) {
+                fills.add(run(manager, prepared.tiles.get(i), inferenceNanos));
+                DeepPass deep = prepared.deepPasses.get(i);
+                deepFills.add(deep == null ? null : run(manager, deep.tile(), inferenceNanos));
             }
         }
-        return new Forwarded(fills, inferenceNanos / 1_000_000);
+        return new Forwarded(fills, deepFills, inferenceNanos[0] / 1_000_000);
+    }
+
+    /** One forward pass, its time added to {@code inferenceNanos[0]}. */
+    private TileFill run(NDManager manager, NetworkTile tile, long[] inferenceNanos) {
+        // A sub-manager per pass frees each crop's native memory before the next one is run.
+        try (NDManager passManager = manager.newSubManager()) {
+            NDList input = TileTensors.toNetwork(passManager, tile);
+            NDList output;
+            synchronized (forwardLock) {
+                checkOpen();
+                long start = System.nanoTime();
+                output = model.forward(input.get(0), input.get(1), OUTPUT_REACH);
+                inferenceNanos[0] += System.nanoTime() - start;
+            }
+            return TileTensors.fromNetwork(tile, output);
+        }
     }
 
     /**
      * Runs one forward pass in the {@link Buckets bucket} of a {@code width} x {@code height} tile, on a blank
      * picture with a hole in its middle: an engine's first pass at a shape costs extra (kernel choice, memory
-     * plans), so a service runs the shapes it expects before a request needs them.
+     * plans), so a service runs the shapes it expects before a request needs them. The hole is no deeper than the
+     * network learnt to fill, so this one shape is all that runs.
      */
     public void warmUp(int width, int height) {
         int w = Buckets.side(width);
@@ -141,7 +157,9 @@ public final class Inpainter implements AutoCloseable {
         BufferedImage mask = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = mask.createGraphics();
         g.setColor(Color.WHITE);
-        g.fillRect(w / 4, h / 4, w / 2, h / 2);
+        int rx = Math.min(w / 4, HoleDepth.TRAINED_DEPTH);
+        int ry = Math.min(h / 4, HoleDepth.TRAINED_DEPTH);
+        g.fillRect(w / 2 - rx, h / 2 - ry, 2 * rx, 2 * ry);
         g.dispose();
         forward(prepare(blank, mask, InpaintingOptions.builder().maxSide(Math.max(w, h)).build()));
     }
@@ -156,13 +174,19 @@ public final class Inpainter implements AutoCloseable {
         for (int i = 0; i < prepared.regions.size(); i++) {
             Region region = prepared.regions.get(i);
             TileFill fill = SeamMatch.match(prepared.tiles.get(i), forwarded.fills.get(i));
-            Compositor.paste(pixels, w, prepared.holes, region, fill);
+            DeepPass deep = prepared.deepPasses.get(i);
+            if (deep == null) {
+                Compositor.paste(pixels, w, prepared.holes, region, fill, null, null);
+            } else {
+                Compositor.paste(pixels, w, prepared.holes, region, fill,
+                        SeamMatch.match(deep.tile(), forwarded.deepFills.get(i)), deep.weights());
+            }
             if (flow != null) {
                 flow.add(region, fill);
             }
         }
         return new InpaintResult(result, flow == null ? null : flow.render(), prepared.holes.count(),
-                prepared.regions.size(), forwarded.inferenceMillis);
+                prepared.regions.size(), prepared.passes().size(), forwarded.inferenceMillis);
     }
 
     /** What {@link #prepare} made of a request, for {@link #forward} and {@link #composite}. */
@@ -171,14 +195,17 @@ public final class Inpainter implements AutoCloseable {
         private final HoleMask holes;
         private final List<Region> regions;
         private final List<NetworkTile> tiles;
+        /** Per region, its second pass, or null where its holes are not deep. */
+        private final List<DeepPass> deepPasses;
         private final boolean flow;
 
         private Prepared(BufferedImage image, HoleMask holes, List<Region> regions, List<NetworkTile> tiles,
-                boolean flow) {
+                List<DeepPass> deepPasses, boolean flow) {
             this.image = image;
             this.holes = holes;
             this.regions = regions;
             this.tiles = tiles;
+            this.deepPasses = deepPasses;
             this.flow = flow;
         }
 
@@ -186,15 +213,28 @@ public final class Inpainter implements AutoCloseable {
         public List<Region> regions() {
             return regions;
         }
+
+        /**
+         * Every forward pass the request takes: each region at its size, then again smaller where its holes are deep
+         * ({@link HoleDepth}).
+         */
+        public List<Region> passes() {
+            List<Region> passes = new ArrayList<>(regions);
+            deepPasses.stream().filter(Objects::nonNull).forEach(d -> passes.add(d.region()));
+            return passes;
+        }
     }
 
     /** What {@link #forward} gave for a prepared request. */
     public static final class Forwarded {
         private final List<TileFill> fills;
+        /** Per region, its second pass's fill, or null. */
+        private final List<TileFill> deepFills;
         private final long inferenceMillis;
 
-        private Forwarded(List<TileFill> fills, long inferenceMillis) {
+        private Forwarded(List<TileFill> fills, List<TileFill> deepFills, long inferenceMillis) {
             this.fills = fills;
+            this.deepFills = deepFills;
             this.inferenceMillis = inferenceMillis;
         }
 

@@ -217,19 +217,41 @@ class InpainterTest {
         assertEquals(420, flow.getWidth());
     }
 
-    /**
-     * A photo larger than the default max side, its hole painted over as a user's mask covers an object: the scaled
-     * fill may show nothing of the paint. White: hole pixels near the edge are not brighter than the brightest known
-     * pixels around them; magenta: not more magenta, and the colour itself appears nowhere. Both paints must give the
-     * very same result, which is what rules out any share of the paint; the edge checks say what a halo would look
-     * like.
-     */
     @ParameterizedTest
     @MethodSource("io.inpaint.engine.TestSupport#engines")
-    void aScaledFillShowsNothingOfWhatThePaintedHoleHeld(String engine) {
-        int w = 640;
-        int h = 400;
-        BufferedImage mask = mask(w, h, new int[] {220, 130, 200, 140});
+    void aHoleDeeperThanTheNetworkLearntGetsASecondSmallerPass(String engine) {
+        BufferedImage image = photo(480, 360, BufferedImage.TYPE_3BYTE_BGR);
+        // 200 px across: 100 deep, beyond the training boxes' 64
+        BufferedImage deep = mask(480, 360, new int[] {140, 80, 200, 200});
+        InpaintResult result = inpainters.get(engine).inpaint(image, deep, InpaintingOptions.defaults());
+        assertEquals(1, result.regions());
+        assertEquals(2, result.passes());
+        assertFilled(image, result.image(), holes(deep));
+        // 120 px across: 60 deep, one pass
+        BufferedImage shallow = mask(480, 360, new int[] {180, 120, 120, 120});
+        assertEquals(1, inpainters.get(engine).inpaint(image, shallow, InpaintingOptions.defaults()).passes());
+    }
+
+    /**
+     * Holes painted over as a user's mask covers an object: in the middle of a photo larger than the default max side
+     * (scaled), in its bottom-right corner like a watermark (scaled, and the corner's copies pad the network's input
+     * to its bucket), and in the corner of a picture that fits as it is (padded only). The fill may show nothing of
+     * the paint. White: hole pixels near the edge are not brighter than the brightest known pixels around them;
+     * magenta: not more magenta, and the colour itself appears nowhere. Both paints must give the very same result,
+     * which is what rules out any share of the paint; the edge checks say what a halo would look like.
+     */
+    static Stream<Arguments> enginesAndPaintedHoles() {
+        List<int[]> cases = List.of(new int[] {640, 400, 220, 130, 200, 140}, new int[] {640, 400, 500, 310, 140, 90},
+                new int[] {300, 200, 230, 150, 70, 50});
+        return TestSupport.engines().flatMap(e -> cases.stream().map(c -> Arguments.of(e, c)));
+    }
+
+    @ParameterizedTest(name = "{0}, case {index}")
+    @MethodSource("enginesAndPaintedHoles")
+    void aFillShowsNothingOfWhatThePaintedHoleHeld(String engine, int[] c) {
+        int w = c[0];
+        int h = c[1];
+        BufferedImage mask = mask(w, h, new int[] {c[2], c[3], c[4], c[5]});
         boolean[][] hole = holes(mask);
         Map<Integer, int[]> results = new HashMap<>();
         for (int paint : new int[] {WHITE, MAGENTA}) {

@@ -7,9 +7,11 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * A tile to the network's tensors and back (static helpers, not a DJL {@code Translator}: the Inpainter calls the
- * generator block's forward pass itself, one region at a time, with no Predictor to plug one into). To: scale RGB to [-1, 1] and pad both inputs
- * to the tile's {@link Buckets bucket} by replicating the last row/column (the padding is marked known, so the
- * network treats it as context). Back: crop stage 2 and return it in [0, 255] with the attention offsets.
+ * generator block's forward pass itself, one region at a time, with no Predictor to plug one into). To: scale RGB to
+ * [-1, 1] and pad both inputs to the tile's {@link Buckets bucket} by replicating the last row/column, the mask with
+ * them: a copy of a known pixel is context for the network, a copy of a hole pixel is hole (else what the hole held,
+ * a watermark in a corner, would reach the fill as context). Back: crop stage 2 and return it in [0, 255] with the
+ * attention offsets.
  */
 public final class TileTensors {
     /** The generator downsamples three times by 2: one attention cell is this many pixels a side. */
@@ -37,7 +39,7 @@ public final class TileTensors {
                 for (int c = 0; c < 3; c++) {
                     x[c * pw * ph + d] = src[c * w * h + s] / 127.5f - 1f;
                 }
-                mask[d] = y < h && px < w ? holes[s] : 0f;
+                mask[d] = holes[s];
             }
         }
         return new NDList(manager.create(x, new Shape(1, 3, ph, pw)), manager.create(mask, new Shape(1, 1, ph, pw)));

@@ -124,7 +124,7 @@ class RegionPlannerTest {
                 assertTrue(Math.max(r.netWidth(), r.netHeight()) <= 512, r.toString());
                 float[] rgb = new float[3 * r.netWidth() * r.netHeight()];
                 Arrays.fill(rgb, 1 + i); // a fill of colour 0x0i0i0i for region i
-                Compositor.paste(pixels, w, holes, r, new TileFill(r.netWidth(), r.netHeight(), rgb, null));
+                Compositor.paste(pixels, w, holes, r, new TileFill(r.netWidth(), r.netHeight(), rgb, null), null, null);
             }
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {

@@ -488,11 +488,11 @@ public class ModelServiceImpl implements InpaintingService {
             callerWork.release();
         }
         // the stages' own times, without the waits for the queue and for a core (callerWork)
-        LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s)): model {} ms, total {} ms (decode {}, prepare {},"
-                        + " composite {}, encode {} ms)", result.getWidth(), result.getHeight(), picture.format(),
-                filled.holePixels(), filled.regions(), filled.inferenceMillis(), result.getTotalMillis(),
-                millis(began, decoded), millis(decoded, preparedAt), millis(forwardedAt, composited),
-                millis(composited, System.nanoTime()));
+        LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s), {} pass(es)): model {} ms, total {} ms (decode {},"
+                        + " prepare {}, composite {}, encode {} ms)", result.getWidth(), result.getHeight(),
+                picture.format(), filled.holePixels(), filled.regions(), filled.passes(), filled.inferenceMillis(),
+                result.getTotalMillis(), millis(began, decoded), millis(decoded, preparedAt),
+                millis(forwardedAt, composited), millis(composited, System.nanoTime()));
         return result;
     }
 
