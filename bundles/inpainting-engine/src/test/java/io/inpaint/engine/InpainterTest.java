@@ -219,6 +219,19 @@ class InpainterTest {
 
     @ParameterizedTest
     @MethodSource("io.inpaint.engine.TestSupport#engines")
+    void aLongThinHoleOnALargePictureIsFilledTileByTile(String engine) {
+        BufferedImage image = photo(1600, 240, BufferedImage.TYPE_3BYTE_BGR);
+        // a wire 12 px thick: one crop would see it at 128/1600 of its size, the tiles at 0.41
+        BufferedImage wire = mask(1600, 240, new int[] {50, 110, 1500, 12});
+        InpaintResult result = inpainters.get(engine).inpaint(image, wire,
+                InpaintingOptions.builder().maxSide(128).contextMargin(16).build());
+        assertEquals(7, result.regions());
+        assertEquals(7, result.passes());
+        assertFilled(image, result.image(), holes(wire));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.inpaint.engine.TestSupport#engines")
     void aHoleDeeperThanTheNetworkLearntGetsASecondSmallerPass(String engine) {
         BufferedImage image = photo(480, 360, BufferedImage.TYPE_3BYTE_BGR);
         // 200 px across: 100 deep, beyond the training boxes' 64

@@ -3,10 +3,10 @@ package io.inpaint.engine.image;
 import io.inpaint.engine.image.RegionPlanner.Region;
 
 /**
- * Pastes a tile's fill into the full-resolution result: exactly the hole pixels are written, with the fill upscaled
- * bilinearly where the region was scaled down; known pixels keep their original values, bit for bit. Nothing is
- * blended with the hole's original pixels: they are what the mask removes (a watermark, a passer-by, white paint),
- * and any share of them would outline the fill. How far the hole reaches is the mask's (and {@code dilate}'s) call.
+ * Pastes a tile's fill into the full-resolution result: exactly the hole pixels in its region's paste area are
+ * written, with the fill upscaled bilinearly where the region was scaled down; known pixels keep their original
+ * values, bit for bit. Nothing is blended with the hole's original pixels: they are what the mask removes (a
+ * watermark, a passer-by, white paint), and any share of them would outline the fill. How far the hole reaches is the mask's (and {@code dilate}'s) call.
  */
 public final class Compositor {
     private Compositor() {
@@ -32,7 +32,7 @@ public final class Compositor {
             }
             for (int sx = 0; sx < cw; sx++) {
                 int x = region.x() + sx;
-                if (!holes.isHole(x, y)) {
+                if (!holes.isHole(x, y) || !region.paste().contains(x, y)) {
                     continue;
                 }
                 main.column(sx);

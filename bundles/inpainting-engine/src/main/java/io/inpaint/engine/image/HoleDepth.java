@@ -47,8 +47,7 @@ public final class HoleDepth {
             return null;
         }
         double f = (double) TARGET_DEPTH / deepest;
-        Region smaller = new Region(region.x(), region.y(), region.width(), region.height(),
-                Math.max(1, (int) Math.round(region.netWidth() * f)),
+        Region smaller = region.scaledTo(Math.max(1, (int) Math.round(region.netWidth() * f)),
                 Math.max(1, (int) Math.round(region.netHeight() * f)));
         float[] weights = new float[depth.length];
         for (int i = 0; i < depth.length; i++) {

@@ -8,19 +8,52 @@ import java.util.List;
  * A larger one is cut into one crop per group of nearby holes: the hole's bounding box plus a context margin of at
  * least the hole's larger side, scaled down to fit the maximum side, then grown with more of the picture until its
  * network size fills its {@link Buckets bucket} (where the picture has it, and unless that would take in another
- * crop's holes). Each crop holds only its own holes, so they can be filled and pasted independently.
+ * crop's holes). Each crop holds only its own holes, so they can be filled and pasted independently; a long, thin
+ * hole is cut into {@link #tiles tiles} instead, which share its pixels but each paste only their own part.
  */
 public final class RegionPlanner {
     /** Components are first found on a grid of cells this many pixels wide (cheap, bounded memory). */
     private static final int CELL = 8;
     /** Above this many components the grid is coarsened, which merges specks and keeps the pairwise merge cheap. */
     private static final int MAX_COMPONENTS = 256;
+    /** Tiles are used only when their scale is at least this many times the single crop's. */
+    private static final double TILE_GAIN = 1.5;
+    /** At most this many tiles for one hole: each is a network pass. */
+    private static final int MAX_TILES = 24;
+    /** And at most one tile per this many hole pixels. */
+    private static final int HOLE_PER_TILE = 2048;
+    /** The tiles' scale is lowered by this factor until they are few enough. */
+    private static final double TILE_SCALE_STEP = 0.8;
+    /** A tile keeps at least 1/this of the network's side as context on each side of its cell. */
+    private static final int TILE_CONTEXT_SHARE = 8;
+    /** About this many blocks for measuring a hole's depth, whatever the picture's size. */
+    private static final int DEPTH_CELLS = 1 << 20;
 
     private RegionPlanner() {
     }
 
-    /** A crop of the image, in image pixels, and the size it is scaled to for the network (equal when unscaled). */
-    public record Region(int x, int y, int width, int height, int netWidth, int netHeight) {
+    /**
+     * A crop of the image, in image pixels, and the size it is scaled to for the network (equal when unscaled); its
+     * fill is pasted into the hole pixels inside {@code paste}, the whole crop unless it is one {@link #tiles tile}
+     * of a long hole, whose neighbours fill the rest.
+     */
+    public record Region(int x, int y, int width, int height, int netWidth, int netHeight, Area paste) {
+        /** A crop that pastes every hole pixel it holds. */
+        public Region(int x, int y, int width, int height, int netWidth, int netHeight) {
+            this(x, y, width, height, netWidth, netHeight, new Area(x, y, width, height));
+        }
+
+        /** The same crop and paste area, at another network size. */
+        public Region scaledTo(int netWidth, int netHeight) {
+            return new Region(x, y, width, height, netWidth, netHeight, paste);
+        }
+    }
+
+    /** A rectangle of the image, in image pixels. */
+    public record Area(int x, int y, int width, int height) {
+        public boolean contains(int px, int py) {
+            return px >= x && px < x + width && py >= y && py < y + height;
+        }
     }
 
     private record Box(int x0, int y0, int x1, int y1) {
@@ -60,6 +93,11 @@ public final class RegionPlanner {
         for (Box hole : holes) {
             Box crop = hole.withContext(contextMargin, w, h);
             double s = Math.min(1.0, (double) maxSide / Math.max(crop.x1 - crop.x0, crop.y1 - crop.y0));
+            List<Region> tiles = tiles(mask, hole, s, maxSide, contextMargin);
+            if (tiles != null) {
+                regions.addAll(tiles);
+                continue;
+            }
             Box grown = crop.grownToBucket(s, maxSide, w, h);
             if (holes.stream().noneMatch(other -> other != hole && grown.intersects(other))) {
                 crop = grown;
@@ -69,6 +107,105 @@ public final class RegionPlanner {
             regions.add(new Region(crop.x0, crop.y0, cw, ch, netLength(cw, s), netLength(ch, s)));
         }
         return regions;
+    }
+
+    /**
+     * A long, thin hole (a wire, a railing, a line of text across a photo) whose crop would be scaled down far below
+     * the scale its depth needs is cut into tiles at that scale instead: a grid of cells over the hole, each run with
+     * a margin of context around it, grown to fill its bucket (the neighbouring cells' holes in it stay holes), and
+     * pasting only its own cell. One crop scaled to the maximum side would fill an 8-pixel wire on a 6000-pixel photo
+     * from a network picture in which it is under a pixel wide, and the upscaled fill shows as a soft band. The scale is the largest at which
+     * the hole is no deeper than the network learnt to fill ({@link HoleDepth#TRAINED_DEPTH}), at most 1, lowered
+     * until few enough tiles cover the hole: at most {@value #MAX_TILES}, and one per {@value #HOLE_PER_TILE} hole
+     * pixels (specks of dust all over a scan lose nothing at the single crop's scale); null when that scale is not
+     * finer than {@code s} by {@value #TILE_GAIN}x.
+     *
+     * @param s the scale of the hole's single crop
+     */
+    private static List<Region> tiles(HoleMask mask, Box hole, double s, int maxSide, int contextMargin) {
+        if (s >= 1) {
+            return null;
+        }
+        Extent extent = extent(mask, hole);
+        long budget = Math.min(MAX_TILES, extent.pixels / HOLE_PER_TILE);
+        if (budget == 0) {
+            return null;
+        }
+        for (double st = Math.min(1.0, (double) HoleDepth.TRAINED_DEPTH / extent.depth); st >= s * TILE_GAIN;
+                st *= TILE_SCALE_STEP) {
+            int side = (int) Math.floor(maxSide / st);
+            int margin = Math.max(contextMargin, (int) Math.ceil(maxSide / (double) TILE_CONTEXT_SHARE / st));
+            int cell = side - 2 * margin;
+            if (cell < 1) {
+                break;
+            }
+            List<Region> tiles = new ArrayList<>();
+            for (int cy = hole.y0; cy < hole.y1 && tiles.size() <= budget; cy += cell) {
+                for (int cx = hole.x0; cx < hole.x1 && tiles.size() <= budget; cx += cell) {
+                    Box own = new Box(cx, cy, Math.min(hole.x1, cx + cell), Math.min(hole.y1, cy + cell));
+                    if (!holds(mask, own)) {
+                        continue;
+                    }
+                    Box crop = new Box(Math.max(0, own.x0 - margin), Math.max(0, own.y0 - margin),
+                            Math.min(mask.width(), own.x1 + margin), Math.min(mask.height(), own.y1 + margin))
+                            .grownToBucket(st, maxSide, mask.width(), mask.height());
+                    int cw = crop.x1 - crop.x0;
+                    int ch = crop.y1 - crop.y0;
+                    tiles.add(new Region(crop.x0, crop.y0, cw, ch, netLength(cw, st), netLength(ch, st),
+                            new Area(own.x0, own.y0, own.x1 - own.x0, own.y1 - own.y0)));
+                }
+            }
+            if (tiles.size() <= budget) {
+                return tiles;
+            }
+        }
+        return null;
+    }
+
+    private record Extent(int depth, long pixels) {
+    }
+
+    /**
+     * How many pixels of the hole lie in {@code box}, and how deep it is: the chessboard distance from its deepest
+     * pixel to a known one, beyond the picture counting as hole (as in {@link HoleDepth}), measured on blocks small
+     * enough to keep it to about {@value #DEPTH_CELLS} cells: over by at most a block's side, which only lowers the
+     * tiles' scale.
+     */
+    private static Extent extent(HoleMask mask, Box box) {
+        Box ring = new Box(Math.max(0, box.x0 - 1), Math.max(0, box.y0 - 1), Math.min(mask.width(), box.x1 + 1),
+                Math.min(mask.height(), box.y1 + 1));
+        int rw = ring.x1 - ring.x0;
+        int rh = ring.y1 - ring.y0;
+        int block = (int) Math.ceil(Math.sqrt((double) rw * rh / DEPTH_CELLS));
+        int bw = ceilDiv(rw, block);
+        int bh = ceilDiv(rh, block);
+        byte[] blocks = new byte[bw * bh];
+        long pixels = 0;
+        for (int y = ring.y0; y < ring.y1; y++) {
+            for (int x = ring.x0; x < ring.x1; x++) {
+                if (mask.isHole(x, y)) {
+                    blocks[(y - ring.y0) / block * bw + (x - ring.x0) / block] = 1;
+                    pixels++;
+                }
+            }
+        }
+        int deepest = 1;
+        for (int d : HoleDepth.depths(blocks, bw, bh)) {
+            deepest = Math.max(deepest, d * block);
+        }
+        return new Extent(deepest, pixels);
+    }
+
+    /** Whether any pixel of {@code box} is hole. */
+    private static boolean holds(HoleMask mask, Box box) {
+        for (int y = box.y0; y < box.y1; y++) {
+            for (int x = box.x0; x < box.x1; x++) {
+                if (mask.isHole(x, y)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int netLength(int length, double s) {

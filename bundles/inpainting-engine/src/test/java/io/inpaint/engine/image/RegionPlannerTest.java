@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inpaint.api.InpaintingOptions;
 import io.inpaint.api.InpaintingOptions.MaskMode;
+import io.inpaint.engine.image.RegionPlanner.Area;
 import io.inpaint.engine.image.RegionPlanner.Region;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -76,17 +77,70 @@ class RegionPlannerTest {
         }
         HoleMask holes = HoleMask.threshold(mask, MaskMode.LUMINANCE, 127);
         List<Region> regions = RegionPlanner.plan(holes, 512, 64);
-        long covered = 0;
-        for (int i = 0; i < regions.size(); i++) {
-            Region a = regions.get(i);
+        for (Region a : regions) {
             assertTrue(Math.max(a.netWidth(), a.netHeight()) <= 512);
-            for (int y = a.y(); y < a.y() + a.height(); y++) {
-                for (int x = a.x(); x < a.x() + a.width(); x++) {
+        }
+        assertPastedOnce(holes, regions);
+    }
+
+    /** Every hole pixel lies in exactly one region's paste area, which lies inside its crop. */
+    private static void assertPastedOnce(HoleMask holes, List<Region> regions) {
+        long covered = 0;
+        for (Region r : regions) {
+            Area p = r.paste();
+            assertTrue(p.x() >= r.x() && p.y() >= r.y() && p.x() + p.width() <= r.x() + r.width()
+                    && p.y() + p.height() <= r.y() + r.height(), r.toString());
+            for (int y = p.y(); y < p.y() + p.height(); y++) {
+                for (int x = p.x(); x < p.x() + p.width(); x++) {
                     covered += holes.isHole(x, y) ? 1 : 0;
                 }
             }
         }
-        assertEquals(holes.count(), covered, "every hole pixel lies in exactly one region");
+        assertEquals(holes.count(), covered, "every hole pixel lies in exactly one region's paste area");
+    }
+
+    @Test
+    void aLongThinHoleIsCutIntoTilesAtFullScaleEachPastingItsOwnCell() {
+        // a wire 8 px thick across a 6000x4000 photo: one crop would scale it by 512/6000, under a pixel
+        HoleMask holes = holes(6000, 4000, new int[] {100, 2000, 5800, 8});
+        List<Region> regions = RegionPlanner.plan(holes, 512, 64);
+        // cells of 512 - 2 x 64 = 384 px along 5800: 16 tiles (46,400 hole pixels allow 22)
+        assertEquals(16, regions.size());
+        for (Region r : regions) {
+            assertEquals(r.width(), r.netWidth(), "unscaled: " + r);
+            assertEquals(r.height(), r.netHeight(), "unscaled: " + r);
+            // 64 px of context above and below, grown to 192, the bucket of 136
+            assertEquals(192, r.height(), r.toString());
+            assertTrue(r.width() <= 512, r.toString());
+        }
+        assertEquals(new Region(36, 1908, 512, 192, 512, 192, new Area(100, 2000, 384, 8)), regions.get(0));
+        assertPastedOnce(holes, regions);
+    }
+
+    @Test
+    void tilesAreCoarserWhereTheHoleHasTooFewPixelsForThemAtFullScale() {
+        // 2 px thick: 11,600 hole pixels pay for 5 tiles, not the 16 that full scale needs
+        HoleMask holes = holes(6000, 4000, new int[] {100, 2000, 5800, 2});
+        List<Region> regions = RegionPlanner.plan(holes, 512, 64);
+        assertTrue(regions.size() > 1 && regions.size() <= 5, regions.toString());
+        double scale = (double) regions.get(0).netWidth() / regions.get(0).width();
+        assertTrue(scale < 1 && scale >= 1.5 * 512 / 6000.0, "between one crop's scale and full: " + scale);
+        for (Region r : regions) {
+            assertTrue(Math.max(r.netWidth(), r.netHeight()) <= 512, r.toString());
+        }
+        assertPastedOnce(holes, regions);
+    }
+
+    @Test
+    void holesNotFilledBetterInTilesKeepTheirSingleCrop() {
+        // a 300 px square on 6000x4000 is too deep for tiles finer than its crop's scale
+        assertEquals(1, RegionPlanner.plan(holes(6000, 4000, new int[] {2000, 1500, 300, 300}), 512, 64).size());
+        // a dotted line across it: its 194 pixels do not pay for a pass of their own
+        int[][] dots = new int[194][];
+        for (int i = 0; i < dots.length; i++) {
+            dots[i] = new int[] {100 + 30 * i, 2000, 1, 1};
+        }
+        assertEquals(1, RegionPlanner.plan(holes(6000, 4000, dots), 512, 64).size());
     }
 
     @Test
@@ -100,18 +154,21 @@ class RegionPlannerTest {
     @Test
     void cropsFillTheirBucketWithPictureWhereThePictureHasItAndPasteExactlyTheHole() {
         Random random = new Random(16);
+        int tiled = 0;
         for (int round = 0; round < 40; round++) {
             int w = 600 + random.nextInt(3000);
             int h = 600 + random.nextInt(3000);
             int[][] rects = new int[1 + random.nextInt(3)][];
             for (int i = 0; i < rects.length; i++) {
-                int rw = 1 + random.nextInt(w / 2);
-                int rh = 1 + random.nextInt(h / 2);
+                // one in three a thin line across much of the picture, which may be cut into tiles
+                boolean line = random.nextInt(3) == 0;
+                int rw = line ? w / 2 + random.nextInt(w / 2) : 1 + random.nextInt(w / 2);
+                int rh = line ? 1 + random.nextInt(12) : 1 + random.nextInt(h / 2);
                 rects[i] = new int[] {random.nextInt(w - rw), random.nextInt(h - rh), rw, rh};
             }
             HoleMask holes = holes(w, h, rects);
             List<Region> regions = RegionPlanner.plan(holes, 512, random.nextInt(200));
-            if (rects.length == 1) {
+            if (rects.length == 1 && regions.size() == 1) {
                 Region r = regions.get(0);
                 // a side fills its bucket (up to a pixel lost to rounding the scale) unless it spans the picture
                 assertTrue(r.width() == w || Buckets.side(r.netWidth()) - r.netWidth() <= 1, r + " in " + w);
@@ -130,21 +187,20 @@ class RegionPlannerTest {
                 for (int x = 0; x < w; x++) {
                     int p = pixels[3 * (y * w + x)];
                     if (holes.isHole(x, y)) {
-                        assertTrue(p != 0x12, "hole pixel " + x + "," + y + " not pasted");
+                        int owner = -1;
+                        for (int i = 0; i < regions.size() && owner < 0; i++) {
+                            owner = regions.get(i).paste().contains(x, y) ? i : -1;
+                        }
+                        assertEquals(1 + owner, p, "hole pixel " + x + "," + y + " takes its own region's fill");
                     } else {
                         assertEquals(0x12, p, "known pixel " + x + "," + y + " written");
                     }
                 }
             }
-            long covered = 0;
-            for (Region r : regions) {
-                for (int y = r.y(); y < r.y() + r.height(); y++) {
-                    for (int x = r.x(); x < r.x() + r.width(); x++) {
-                        covered += holes.isHole(x, y) ? 1 : 0;
-                    }
-                }
-            }
-            assertEquals(holes.count(), covered, "every hole pixel lies in exactly one region");
+            assertPastedOnce(holes, regions);
+            tiled += regions.stream().anyMatch(r -> !r.paste().equals(new Area(r.x(), r.y(), r.width(), r.height())))
+                    ? 1 : 0;
         }
+        assertTrue(tiled > 0, "no round cut a line into tiles");
     }
 }
