@@ -110,15 +110,16 @@ public final class RegionPlanner {
     }
 
     /**
-     * A long, thin hole (a wire, a railing, a line of text across a photo) whose crop would be scaled down far below
-     * the scale its depth needs is cut into tiles at that scale instead: a grid of cells over the hole, each run with
-     * a margin of context around it, grown to fill its bucket (the neighbouring cells' holes in it stay holes), and
-     * pasting only its own cell. One crop scaled to the maximum side would fill an 8-pixel wire on a 6000-pixel photo
-     * from a network picture in which it is under a pixel wide, and the upscaled fill shows as a soft band. The scale is the largest at which
-     * the hole is no deeper than the network learnt to fill ({@link HoleDepth#TRAINED_DEPTH}), at most 1, lowered
-     * until few enough tiles cover the hole: at most {@value #MAX_TILES}, and one per {@value #HOLE_PER_TILE} hole
-     * pixels (specks of dust all over a scan lose nothing at the single crop's scale); null when that scale is not
-     * finer than {@code s} by {@value #TILE_GAIN}x.
+     * A long, thin hole (a wire, a railing, a line of text across a photo), no deeper at full scale than the network
+     * learnt to fill ({@link HoleDepth#TRAINED_DEPTH}), whose crop would be scaled down far below full scale, is cut
+     * into tiles instead: a grid of cells over the hole, each run with a margin of context around it, grown to fill
+     * its bucket (the neighbouring cells' holes in it stay holes), and pasting only its own cell. One crop scaled to
+     * the maximum side would fill an 8-pixel wire on a 6000-pixel photo from a network picture in which it is under a
+     * pixel wide, and the upscaled fill shows as a soft band. The tiles run at full scale, lowered until few enough
+     * cover the hole: at most {@value #MAX_TILES}, and one per {@value #HOLE_PER_TILE} hole pixels (specks of dust all
+     * over a scan lose nothing at the single crop's scale); null when that scale is not finer than {@code s} by
+     * {@value #TILE_GAIN}x. Deeper holes keep their crop (and its {@link HoleDepth second pass}): how tiles with less
+     * context would fill them is not measured.
      *
      * @param s the scale of the hole's single crop
      */
@@ -128,11 +129,10 @@ public final class RegionPlanner {
         }
         Extent extent = extent(mask, hole);
         long budget = Math.min(MAX_TILES, extent.pixels / HOLE_PER_TILE);
-        if (budget == 0) {
+        if (budget == 0 || extent.depth > HoleDepth.TRAINED_DEPTH) {
             return null;
         }
-        for (double st = Math.min(1.0, (double) HoleDepth.TRAINED_DEPTH / extent.depth); st >= s * TILE_GAIN;
-                st *= TILE_SCALE_STEP) {
+        for (double st = 1.0; st >= s * TILE_GAIN; st *= TILE_SCALE_STEP) {
             int side = (int) Math.floor(maxSide / st);
             int margin = Math.max(contextMargin, (int) Math.ceil(maxSide / (double) TILE_CONTEXT_SHARE / st));
             int cell = side - 2 * margin;

@@ -132,8 +132,8 @@ class RegionPlannerTest {
     }
 
     @Test
-    void holesNotFilledBetterInTilesKeepTheirSingleCrop() {
-        // a 300 px square on 6000x4000 is too deep for tiles finer than its crop's scale
+    void deepHolesAndSpecksKeepTheirSingleCrop() {
+        // a 300 px square on 6000x4000, 150 deep: deeper than the network learnt, it keeps its crop
         assertEquals(1, RegionPlanner.plan(holes(6000, 4000, new int[] {2000, 1500, 300, 300}), 512, 64).size());
         // a dotted line across it: its 194 pixels do not pay for a pass of their own
         int[][] dots = new int[194][];
