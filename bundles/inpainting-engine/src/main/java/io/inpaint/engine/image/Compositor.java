@@ -1,12 +1,14 @@
 package io.inpaint.engine.image;
 
+import io.inpaint.engine.image.RegionPlanner.Area;
 import io.inpaint.engine.image.RegionPlanner.Region;
 
 /**
  * Pastes a tile's fill into the full-resolution result: exactly the hole pixels in its region's paste area are
  * written, with the fill upscaled bilinearly where the region was scaled down; known pixels keep their original
  * values, bit for bit. Nothing is blended with the hole's original pixels: they are what the mask removes (a
- * watermark, a passer-by, white paint), and any share of them would outline the fill. How far the hole reaches is the mask's (and {@code dilate}'s) call.
+ * watermark, a passer-by, white paint), and any share of them would outline the fill. How far the hole reaches is
+ * the mask's (and {@code dilate}'s) call.
  */
 public final class Compositor {
     private Compositor() {
@@ -24,15 +26,19 @@ public final class Compositor {
         int ch = region.height();
         Upscale main = new Upscale(fill.width(), fill.height(), cw, ch);
         Upscale second = deep == null ? null : new Upscale(deep.width(), deep.height(), cw, ch);
-        for (int sy = 0; sy < ch; sy++) {
+        // the paste area lies inside the crop: only its rows and columns are visited
+        Area paste = region.paste();
+        int fromX = paste.x() - region.x();
+        int fromY = paste.y() - region.y();
+        for (int sy = fromY; sy < fromY + paste.height(); sy++) {
             int y = region.y() + sy;
             main.row(sy);
             if (second != null) {
                 second.row(sy);
             }
-            for (int sx = 0; sx < cw; sx++) {
+            for (int sx = fromX; sx < fromX + paste.width(); sx++) {
                 int x = region.x() + sx;
-                if (!holes.isHole(x, y) || !region.paste().contains(x, y)) {
+                if (!holes.isHole(x, y)) {
                     continue;
                 }
                 main.column(sx);

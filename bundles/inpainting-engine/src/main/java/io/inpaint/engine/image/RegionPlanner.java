@@ -51,9 +51,6 @@ public final class RegionPlanner {
 
     /** A rectangle of the image, in image pixels. */
     public record Area(int x, int y, int width, int height) {
-        public boolean contains(int px, int py) {
-            return px >= x && px < x + width && py >= y && py < y + height;
-        }
     }
 
     private record Box(int x0, int y0, int x1, int y1) {

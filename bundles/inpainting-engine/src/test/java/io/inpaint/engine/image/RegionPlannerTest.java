@@ -189,7 +189,10 @@ class RegionPlannerTest {
                     if (holes.isHole(x, y)) {
                         int owner = -1;
                         for (int i = 0; i < regions.size() && owner < 0; i++) {
-                            owner = regions.get(i).paste().contains(x, y) ? i : -1;
+                            Area a = regions.get(i).paste();
+                            boolean inside = x >= a.x() && x < a.x() + a.width() && y >= a.y()
+                                    && y < a.y() + a.height();
+                            owner = inside ? i : -1;
                         }
                         assertEquals(1 + owner, p, "hole pixel " + x + "," + y + " takes its own region's fill");
                     } else {
