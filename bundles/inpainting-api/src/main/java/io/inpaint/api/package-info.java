@@ -5,7 +5,7 @@
  * callers (servlets, job consumers, scripts) only depend on this package.
  */
 @Export
-@Version("4.0.0")
+@Version("5.0.0")
 package io.inpaint.api;
 
 import org.osgi.annotation.bundle.Export;

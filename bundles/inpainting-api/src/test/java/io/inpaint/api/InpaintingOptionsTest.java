@@ -18,8 +18,8 @@ class InpaintingOptionsTest {
         "threshold     | -1   | 0 to 254",
         "threshold     | 255  | 0 to 254",
         "dilate        | 1025 | 0 to 1024",
-        "maxSide       | 63   | 64 to 4096",
-        "maxSide       | 4097 | 64 to 4096",
+        "maxSide       | 63   | 64 to 1024",
+        "maxSide       | 1025 | 64 to 1024",
         "contextMargin | -1   | 0 to 4096",
         "jpegQuality   | 0    | 1 to 100",
         "jpegQuality   | 101  | 1 to 100"

@@ -116,7 +116,7 @@ class CommandLineTest {
         "--image a.jpg --mask m.png --out r.png --flow f | --flow must end in .png, .jpg or .bmp, got f",
         "--image a.jpg --mask m.png --out r.png --engine onnx | unknown engine onnx; use mxnet or pytorch",
         "--image a.jpg --mask m.png --out r.png --max-side big | --max-side wants a whole number, got big",
-        "--image a.jpg --mask m.png --out r.png --max-side 10 | maxSide must be a whole number from 64 to 4096, got '10'",
+        "--image a.jpg --mask m.png --out r.png --max-side 10 | maxSide must be a whole number from 64 to 1024, got '10'",
         "--image a.jpg --mask m.png --out r.png --threshold 300 | threshold must be a whole number from 0 to 254, got '300'",
         "--image a.jpg --mask m.png --out r.png --dilate -1 | dilate must be a whole number from 0 to 1024, got '-1'",
         "--image a.jpg --mask m.png --out r.png --mask-mode red | --mask-mode must be auto, luminance or alpha, got red",

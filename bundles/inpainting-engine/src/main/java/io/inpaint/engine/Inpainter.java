@@ -83,11 +83,21 @@ public final class Inpainter implements AutoCloseable {
     }
 
     /**
-     * Stage 1, no model needed: the hole (threshold, dilation), the regions the network is run on and their tiles.
+     * Stage 1, no model needed: {@link #plan}, then {@link #prepare(Plan)}.
      *
      * @throws InvalidInputException when the sizes differ or the mask marks no hole
      */
     public static Prepared prepare(BufferedImage image, BufferedImage mask, InpaintingOptions options) {
+        return prepare(plan(image, mask, options));
+    }
+
+    /**
+     * Stage 1a, no model needed: the hole (threshold, dilation) and the regions the network is run on, with the heap
+     * their tiles and fills will take ({@link Plan#heapBytes}) before any of it is allocated.
+     *
+     * @throws InvalidInputException when the sizes differ or the mask marks no hole
+     */
+    public static Plan plan(BufferedImage image, BufferedImage mask, InpaintingOptions options) {
         checkSizes(image, mask);
         HoleMask holes = HoleMask.threshold(mask, options.getMaskMode(), options.getThreshold());
         if (holes.count() == 0) {
@@ -97,15 +107,20 @@ public final class Inpainter implements AutoCloseable {
         }
         HoleMask dilated = holes.dilate(options.getDilate());
         List<Region> regions = RegionPlanner.plan(dilated, options.getMaxSide(), options.getContextMargin());
-        List<NetworkTile> tiles = new ArrayList<>(regions.size());
-        List<DeepPass> deepPasses = new ArrayList<>(regions.size());
-        for (Region region : regions) {
+        return new Plan(image, dilated, regions, options.isFlow());
+    }
+
+    /** Stage 1b, no model needed: the planned regions' tiles, and the second tiles of deep holes. */
+    public static Prepared prepare(Plan plan) {
+        List<NetworkTile> tiles = new ArrayList<>(plan.regions.size());
+        List<DeepPass> deepPasses = new ArrayList<>(plan.regions.size());
+        for (Region region : plan.regions) {
             // sampled from the input, never from a partly filled result: the order of the regions does not matter
-            NetworkTile tile = NetworkTile.sample(image, dilated, region);
+            NetworkTile tile = NetworkTile.sample(plan.image, plan.holes, region);
             tiles.add(tile);
-            deepPasses.add(HoleDepth.plan(image, dilated, region, tile));
+            deepPasses.add(HoleDepth.plan(plan.image, plan.holes, region, tile));
         }
-        return new Prepared(image, dilated, regions, tiles, deepPasses, options.isFlow());
+        return new Prepared(plan.image, plan.holes, plan.regions, tiles, deepPasses, plan.flow);
     }
 
     /**
@@ -187,6 +202,59 @@ public final class Inpainter implements AutoCloseable {
         }
         return new InpaintResult(result, flow == null ? null : flow.render(), prepared.holes.count(),
                 prepared.regions.size(), prepared.passes().size(), forwarded.inferenceMillis);
+    }
+
+    /** What {@link #plan} found: the hole and the regions, nothing sampled yet. */
+    public static final class Plan {
+        /**
+         * Heap per network pixel that a region holds from {@link #prepare(Plan)} to {@link #composite}: its tile (RGB
+         * floats and the mask, 13 bytes) and its fill (RGB floats and the attention offsets, 13).
+         */
+        static final long HELD_BYTES = 26;
+        /**
+         * More for a region that may have a second pass ({@link HoleDepth}; a tile of a long hole never has one): its
+         * weights (4) and its tile and fill at under (48/64)^2 of the pixels (15).
+         */
+        static final long DEEP_BYTES = 19;
+        /**
+         * Heap per pixel of a region's bucket while it is at work, one region at a time: the network's input and
+         * output arrays (28), or the seam match's offsets, matched fill and relaxation (up to about 64 where all of
+         * the crop is hole).
+         */
+        static final long WORKING_BYTES = 64;
+
+        private final BufferedImage image;
+        private final HoleMask holes;
+        private final List<Region> regions;
+        private final boolean flow;
+
+        private Plan(BufferedImage image, HoleMask holes, List<Region> regions, boolean flow) {
+            this.image = image;
+            this.holes = holes;
+            this.regions = regions;
+            this.flow = flow;
+        }
+
+        /** The crops the network will be run on, in image pixels, with the size each is scaled to. */
+        public List<Region> regions() {
+            return regions;
+        }
+
+        /**
+         * About how much heap the prepared tiles and their fills take at most, from {@link #prepare(Plan)} until the
+         * result is composited, in bytes: the picture, the mask and the result are not counted.
+         */
+        public long heapBytes() {
+            long held = 0;
+            long working = 0;
+            for (Region region : regions) {
+                long pixels = (long) region.netWidth() * region.netHeight();
+                held += pixels * (region.pastesAll() ? HELD_BYTES + DEEP_BYTES : HELD_BYTES);
+                working = Math.max(working,
+                        (long) Buckets.side(region.netWidth()) * Buckets.side(region.netHeight()) * WORKING_BYTES);
+            }
+            return held + working;
+        }
     }
 
     /** What {@link #prepare} made of a request, for {@link #forward} and {@link #composite}. */

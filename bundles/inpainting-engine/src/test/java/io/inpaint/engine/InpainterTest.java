@@ -246,6 +246,33 @@ class InpainterTest {
     }
 
     /**
+     * What a service reserves before sampling ({@link Inpainter.Plan#heapBytes}) covers what sampling allocates: the
+     * tiles of a long hole, and a deep hole's tile with its second pass (measured as this thread's allocations, which
+     * the held arrays are part of), and is not far above it.
+     */
+    @org.junit.jupiter.api.Test
+    void thePlansHeapEstimateCoversTheTilesItPrepares() {
+        BufferedImage wideImage = photo(1600, 240, BufferedImage.TYPE_3BYTE_BGR);
+        assertEstimateCovers(Inpainter.plan(wideImage, mask(1600, 240, new int[] {50, 110, 1500, 12}),
+                InpaintingOptions.builder().maxSide(128).contextMargin(16).build()), 7);
+        BufferedImage image = photo(480, 360, BufferedImage.TYPE_3BYTE_BGR);
+        assertEstimateCovers(Inpainter.plan(image, mask(480, 360, new int[] {140, 80, 200, 200}),
+                InpaintingOptions.defaults()), 1);
+    }
+
+    private static void assertEstimateCovers(Inpainter.Plan plan, int regions) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assertEquals(regions, plan.regions().size());
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Inpainter.Prepared prepared = Inpainter.prepare(plan);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(prepared.passes().size() >= regions);
+        assertTrue(allocated <= plan.heapBytes(), allocated + " bytes allocated, " + plan.heapBytes() + " planned");
+        assertTrue(plan.heapBytes() <= 6 * allocated, allocated + " bytes allocated, " + plan.heapBytes() + " planned");
+    }
+
+    /**
      * Holes painted over as a user's mask covers an object: in the middle of a photo larger than the default max side
      * (scaled), in its bottom-right corner like a watermark (scaled, and the corner's copies pad the network's input
      * to its bucket), and in the corner of a picture that fits as it is (padded only). The fill may show nothing of

@@ -171,7 +171,7 @@ class InpaintAssetProcessTest {
     @CsvSource(delimiter = '|', value = {
         "dilate=big                 | dilate must be a whole number from 0 to 1024, got 'big'",
         "dilate=5000                | dilate must be a whole number from 0 to 1024, got '5000'",
-        "maxSide=32                 | maxSide must be a whole number from 64 to 4096, got '32'",
+        "maxSide=32                 | maxSide must be a whole number from 64 to 1024, got '32'",
         "colour=red                 | unknown argument 'colour'",
         "feather=3                  | unknown argument 'feather'",
         "dilate                     | 'dilate' is not key=value",

@@ -18,8 +18,11 @@ public final class RegionPlanner {
     private static final int MAX_COMPONENTS = 256;
     /** Tiles are used only when their scale is at least this many times the single crop's. */
     private static final double TILE_GAIN = 1.5;
-    /** At most this many tiles for one hole: each is a network pass. */
-    private static final int MAX_TILES = 24;
+    /**
+     * At most this many network pixels in one hole's tiles, 24 passes at 512x512: the passes' work, and the heap
+     * their tiles and fills hold until the result is composited, grow with them.
+     */
+    private static final long MAX_TILE_PIXELS = 24L * 512 * 512;
     /** And at most one tile per this many hole pixels. */
     private static final int HOLE_PER_TILE = 2048;
     /** The tiles' scale is lowered by this factor until they are few enough. */
@@ -41,6 +44,14 @@ public final class RegionPlanner {
         /** A crop that pastes every hole pixel it holds. */
         public Region(int x, int y, int width, int height, int netWidth, int netHeight) {
             this(x, y, width, height, netWidth, netHeight, new Area(x, y, width, height));
+        }
+
+        /**
+         * Whether it pastes every hole pixel it holds: not a {@link #tiles tile}, whose holes are no deeper than the
+         * network learnt to fill.
+         */
+        public boolean pastesAll() {
+            return paste.equals(new Area(x, y, width, height));
         }
 
         /** The same crop and paste area, at another network size. */
@@ -113,10 +124,10 @@ public final class RegionPlanner {
      * its bucket (the neighbouring cells' holes in it stay holes), and pasting only its own cell. One crop scaled to
      * the maximum side would fill an 8-pixel wire on a 6000-pixel photo from a network picture in which it is under a
      * pixel wide, and the upscaled fill shows as a soft band. The tiles run at full scale, lowered until few enough
-     * cover the hole: at most {@value #MAX_TILES}, and one per {@value #HOLE_PER_TILE} hole pixels (specks of dust all
-     * over a scan lose nothing at the single crop's scale); null when that scale is not finer than {@code s} by
-     * {@value #TILE_GAIN}x. Deeper holes keep their crop (and its {@link HoleDepth second pass}): how tiles with less
-     * context would fill them is not measured.
+     * cover the hole: at most {@value #MAX_TILE_PIXELS} network pixels in all (24 passes at 512x512), and one tile
+     * per {@value #HOLE_PER_TILE} hole pixels (specks of dust all over a scan lose nothing at the single crop's
+     * scale); null when that scale is not finer than {@code s} by {@value #TILE_GAIN}x. Deeper holes keep their crop
+     * (and its {@link HoleDepth second pass}): how tiles with less context would fill them is not measured.
      *
      * @param s the scale of the hole's single crop
      */
@@ -125,7 +136,7 @@ public final class RegionPlanner {
             return null;
         }
         Extent extent = extent(mask, hole);
-        long budget = Math.min(MAX_TILES, extent.pixels / HOLE_PER_TILE);
+        long budget = extent.pixels / HOLE_PER_TILE;
         if (budget == 0 || extent.depth > HoleDepth.TRAINED_DEPTH) {
             return null;
         }
@@ -137,8 +148,13 @@ public final class RegionPlanner {
                 break;
             }
             List<Region> tiles = new ArrayList<>();
-            for (int cy = hole.y0; cy < hole.y1 && tiles.size() <= budget; cy += cell) {
-                for (int cx = hole.x0; cx < hole.x1 && tiles.size() <= budget; cx += cell) {
+            long netPixels = 0;
+            grid:
+            for (int cy = hole.y0; cy < hole.y1; cy += cell) {
+                for (int cx = hole.x0; cx < hole.x1; cx += cell) {
+                    if (tiles.size() > budget || netPixels > MAX_TILE_PIXELS) {
+                        break grid;
+                    }
                     Box own = new Box(cx, cy, Math.min(hole.x1, cx + cell), Math.min(hole.y1, cy + cell));
                     if (!holds(mask, own)) {
                         continue;
@@ -148,11 +164,13 @@ public final class RegionPlanner {
                             .grownToBucket(st, maxSide, mask.width(), mask.height());
                     int cw = crop.x1 - crop.x0;
                     int ch = crop.y1 - crop.y0;
-                    tiles.add(new Region(crop.x0, crop.y0, cw, ch, netLength(cw, st), netLength(ch, st),
-                            new Area(own.x0, own.y0, own.x1 - own.x0, own.y1 - own.y0)));
+                    Region tile = new Region(crop.x0, crop.y0, cw, ch, netLength(cw, st), netLength(ch, st),
+                            new Area(own.x0, own.y0, own.x1 - own.x0, own.y1 - own.y0));
+                    tiles.add(tile);
+                    netPixels += (long) tile.netWidth() * tile.netHeight();
                 }
             }
-            if (tiles.size() <= budget) {
+            if (tiles.size() <= budget && netPixels <= MAX_TILE_PIXELS) {
                 return tiles;
             }
         }

@@ -132,6 +132,29 @@ class RegionPlannerTest {
     }
 
     @Test
+    void tilesTakeAtMostTwentyFourFullPassesOfNetworkPixelsWhateverTheMaximumSide() {
+        // a fence on 6000x4000 at a maximum side of 1024: 12 posts and 3 rails 6 px thick, one hole of 363,600
+        // pixels; full-scale tiles of 1024 would take 40 cells
+        int[][] fence = new int[15][];
+        for (int i = 0; i < 12; i++) {
+            fence[i] = new int[] {250 + 500 * i, 200, 6, 3600};
+        }
+        for (int j = 0; j < 3; j++) {
+            fence[12 + j] = new int[] {100, 1000 + 1000 * j, 5800, 6};
+        }
+        HoleMask holes = holes(6000, 4000, fence);
+        List<Region> regions = RegionPlanner.plan(holes, 1024, 64);
+        long netPixels = 0;
+        for (Region r : regions) {
+            assertTrue(Math.max(r.netWidth(), r.netHeight()) <= 1024, r.toString());
+            netPixels += (long) r.netWidth() * r.netHeight();
+        }
+        assertTrue(regions.size() > 1, "tiled: " + regions);
+        assertTrue(netPixels <= 24L * 512 * 512, netPixels + " network pixels in " + regions.size() + " tiles");
+        assertPastedOnce(holes, regions);
+    }
+
+    @Test
     void deepHolesAndSpecksKeepTheirSingleCrop() {
         // a 300 px square on 6000x4000, 150 deep: deeper than the network learnt, it keeps its crop
         assertEquals(1, RegionPlanner.plan(holes(6000, 4000, new int[] {2000, 1500, 300, 300}), 512, 64).size());

@@ -130,7 +130,8 @@ public class ModelServiceImpl implements InpaintingService {
     private BundleContext bundleContext;
     private volatile Config config;
     private volatile ImageCheck imageCheck;
-    private volatile PictureMemory pictureMemory;
+    /** Package-private for the tests, which fill its pools. */
+    volatile PictureMemory pictureMemory;
     private volatile InferenceQueue queue;
     private volatile String error;
     private volatile List<int[]> warmUpShapes;
@@ -330,8 +331,9 @@ public class ModelServiceImpl implements InpaintingService {
     /** One first request through the whole request path; its time in nanoseconds. */
     private long runProbe(byte[][] request, ModelHandle loaded, ImageCheck check) throws InpaintingException {
         long began = System.nanoTime();
+        // alone on the worker before the model serves: its crops need no share
         process(request[0], check.check(request[0], "image"), request[1], InpaintingOptions.defaults(),
-                loaded.inpainter()::forward, check, began);
+                bytes -> { }, loaded.inpainter()::forward, check, began);
         return System.nanoTime() - began;
     }
 
@@ -418,7 +420,7 @@ public class ModelServiceImpl implements InpaintingService {
             ImageInfo size = check.check(image, "image");
             InpaintingResult result;
             try (PictureMemory.Share share = pictureMemory.take((long) size.getWidth() * size.getHeight(), timeout)) {
-                result = process(image, size, mask, opts,
+                result = process(image, size, mask, opts, bytes -> share.takeCrops(bytes, timeout),
                         prepared -> queue.run(place, () -> currentModel().inpainter().forward(prepared), timeout),
                         check, start);
             }
@@ -449,27 +451,46 @@ public class ModelServiceImpl implements InpaintingService {
         Inpainter.Forwarded run(Inpainter.Prepared prepared) throws InpaintingException;
     }
 
+    /** How a request waits for the heap its crops will take ({@link PictureMemory.Share#takeCrops}). */
+    @FunctionalInterface
+    private interface CropShare {
+        void take(long bytes) throws InpaintingException;
+    }
+
     /**
      * The request path: decode, prepare, composite and encode on this thread; only {@code forward} (through the
-     * queue, for requests) runs the model. A request calls it holding its picture's share of {@link PictureMemory}.
+     * queue, for requests) runs the model. A request calls it holding its picture's share of {@link PictureMemory},
+     * and takes its crops' share through {@code cropShare} between planning and sampling them.
      *
      * @param imageInfo what {@code check} found {@code image} to be
      * @param start when the request began, for its total time
      */
     private InpaintingResult process(byte[] image, ImageInfo imageInfo, byte[] mask, InpaintingOptions opts,
-            Forward forward, ImageCheck check, long start) throws InpaintingException {
+            CropShare cropShare, Forward forward, ImageCheck check, long start) throws InpaintingException {
         ImageCodec.Decoded picture;
-        Inpainter.Prepared prepared;
+        Inpainter.Plan plan;
         long decoded;
         callerWork.acquireUninterruptibly();
         long began = System.nanoTime();
+        long planned;
         try {
             picture = ImageCodec.decode(image, "image", imageInfo);
             ImageCodec.Decoded holes = ImageCodec.decode(mask, "mask", check.check(mask, "mask"));
             decoded = System.nanoTime();
-            prepared = Inpainter.prepare(picture.image(), holes.image(), opts);
+            plan = Inpainter.plan(picture.image(), holes.image(), opts);
+            planned = System.nanoTime();
         } catch (InvalidInputException e) {
             throw new InvalidRequestException(e.getMessage(), e);
+        } finally {
+            callerWork.release();
+        }
+        // without a core: requests holding crops' shares wait for one to composite
+        cropShare.take(plan.heapBytes());
+        Inpainter.Prepared prepared;
+        callerWork.acquireUninterruptibly();
+        long sampling = System.nanoTime();
+        try {
+            prepared = Inpainter.prepare(plan);
         } finally {
             callerWork.release();
         }
@@ -491,8 +512,9 @@ public class ModelServiceImpl implements InpaintingService {
         LOG.info("Inpainted {}x{} {} ({} hole pixels, {} region(s), {} pass(es)): model {} ms, total {} ms (decode {},"
                         + " prepare {}, composite {}, encode {} ms)", result.getWidth(), result.getHeight(),
                 picture.format(), filled.holePixels(), filled.regions(), filled.passes(), filled.inferenceMillis(),
-                result.getTotalMillis(), millis(began, decoded), millis(decoded, preparedAt),
-                millis(forwardedAt, composited), millis(composited, System.nanoTime()));
+                result.getTotalMillis(), millis(began, decoded),
+                millis(decoded, planned) + millis(sampling, preparedAt), millis(forwardedAt, composited),
+                millis(composited, System.nanoTime()));
         return result;
     }
 

@@ -2,15 +2,19 @@ package io.inpaint.service.internal;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.RequestTimeoutException;
 
 /**
- * The heap that requests' pictures may take between decoding and encoding. A request takes its share (its pixels
- * times {@link #BYTES_PER_PIXEL}) before it decodes and gives it back once its answer is encoded, waiting meanwhile,
- * so that large photos arriving together wait for each other instead of exhausting the heap; small ones barely
- * count (a 512x512 picture takes 0.3 % of a 2 GB heap's share).
+ * The heap that requests' pictures and network crops may take, so that large photos arriving together wait for each
+ * other instead of exhausting the heap. A request takes its picture's share (its pixels times
+ * {@link #BYTES_PER_PIXEL}) before it decodes, then, once its regions are planned, its crops' share (their tiles and
+ * fills, {@code Inpainter.Plan#heapBytes}) from a second pool, and gives both back once its answer is encoded; small
+ * requests barely count (a 512x512 picture takes 0.3 % of a 2 GB heap's picture share). Two pools, because a request
+ * waits for its crops' share holding its picture's: were they one, requests holding all of it would wait for each
+ * other, while the crops' share is only ever held by requests that need nothing more.
  */
 final class PictureMemory {
     /**
@@ -18,28 +22,40 @@ final class PictureMemory {
      * hole and its dilation (2), the result's copy of the picture (4), and its encoded bytes (under 1).
      */
     static final long BYTES_PER_PIXEL = 12;
-    /** Pixels per semaphore permit: permits are ints, and heaps past 24 GB have more pixels' worth than that. */
-    private static final long PIXELS_PER_PERMIT = 1024;
+    /** Bytes per semaphore permit: permits are ints. */
+    private static final long BYTES_PER_PERMIT = 16 * 1024;
 
-    private final Semaphore permits;
-    private final int total;
+    private final Pool pictures;
+    private final Pool crops;
 
     /**
-     * @param budgetBytes heap for pictures
+     * @param pictureBytes heap for pictures
      * @param largestPicture pixels of the largest picture accepted: it always fits, even when the budget is smaller
+     * @param cropBytes heap for network crops; a request that needs more runs alone
      */
-    PictureMemory(long budgetBytes, long largestPicture) {
-        total = permits(Math.max(budgetBytes / BYTES_PER_PIXEL, largestPicture));
-        permits = new Semaphore(total, true);
+    PictureMemory(long pictureBytes, long largestPicture, long cropBytes) {
+        pictures = new Pool(Math.max(pictureBytes, largestPicture * BYTES_PER_PIXEL));
+        crops = new Pool(cropBytes);
     }
 
-    /** Half the heap: the rest is left to the server (Sling, the repository's caches) and to the uploads' bytes. */
+    /**
+     * Half the heap for pictures and an eighth for crops: the rest is left to the server (Sling, the repository's
+     * caches) and to the uploads' bytes.
+     */
     static PictureMemory ofHeap(long largestPicture) {
-        return new PictureMemory(Runtime.getRuntime().maxMemory() / 2, largestPicture);
+        long heap = Runtime.getRuntime().maxMemory();
+        return new PictureMemory(heap / 2, largestPicture, heap / 8);
     }
 
-    /** A picture's share, given back by {@link Share#close}. */
+    /** A request's share, given back by {@link Share#close}. */
     interface Share extends AutoCloseable {
+        /**
+         * Waits, in arrival order, for the crops' share of {@code bytes}: once per request.
+         *
+         * @throws RequestTimeoutException not free within {@code timeoutMillis}
+         */
+        void takeCrops(long bytes, long timeoutMillis) throws InpaintingException;
+
         @Override
         void close();
     }
@@ -50,26 +66,70 @@ final class PictureMemory {
      * @throws RequestTimeoutException not free within {@code timeoutMillis}
      */
     Share take(long pixels, long timeoutMillis) throws InpaintingException {
-        int n = Math.min(permits(pixels), total);
-        try {
-            if (!permits.tryAcquire(n, timeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw new RequestTimeoutException("the request waited " + timeoutMillis + " ms for memory: the "
-                        + "pictures being inpainted meanwhile took the heap a " + pixels + "-pixel picture needs;"
-                        + " try again later");
+        int picture = pictures.acquire(pixels * BYTES_PER_PIXEL, timeoutMillis,
+                () -> "the pictures being inpainted meanwhile took the heap a " + pixels + "-pixel picture needs");
+        return new Share() {
+            private int taken;
+
+            @Override
+            public void takeCrops(long bytes, long timeoutMillis) throws InpaintingException {
+                if (taken > 0) {
+                    throw new IllegalStateException("the crops' share was taken already");
+                }
+                taken = crops.acquire(bytes, timeoutMillis, () -> "the network crops of the requests being"
+                        + " inpainted meanwhile took the heap this request's " + (bytes >> 20) + " MB of crops need");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InpaintingException("interrupted while waiting for memory for the picture", e);
-        }
-        return () -> permits.release(n);
+
+            @Override
+            public void close() {
+                crops.release(taken);
+                taken = 0;
+                pictures.release(picture);
+            }
+        };
     }
 
-    /** Permits free now. */
+    /** Picture permits free now. */
     int available() {
-        return permits.availablePermits();
+        return pictures.permits.availablePermits();
     }
 
-    private static int permits(long pixels) {
-        return (int) Math.min(Integer.MAX_VALUE, (pixels + PIXELS_PER_PERMIT - 1) / PIXELS_PER_PERMIT);
+    /** Crop permits free now. */
+    int availableForCrops() {
+        return crops.permits.availablePermits();
+    }
+
+    /** A fair semaphore over a number of bytes; a request for more than all of it takes all of it. */
+    private static final class Pool {
+        private final Semaphore permits;
+        private final int total;
+
+        Pool(long bytes) {
+            total = Math.max(1, permits(bytes));
+            permits = new Semaphore(total, true);
+        }
+
+        int acquire(long bytes, long timeoutMillis, Supplier<String> what)
+                throws InpaintingException {
+            int n = Math.min(permits(bytes), total);
+            try {
+                if (!permits.tryAcquire(n, timeoutMillis, TimeUnit.MILLISECONDS)) {
+                    throw new RequestTimeoutException("the request waited " + timeoutMillis + " ms for memory: "
+                            + what.get() + "; try again later");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InpaintingException("interrupted while waiting for memory for the picture", e);
+            }
+            return n;
+        }
+
+        void release(int n) {
+            permits.release(n);
+        }
+
+        private static int permits(long bytes) {
+            return (int) Math.min(Integer.MAX_VALUE, bytes / BYTES_PER_PERMIT + (bytes % BYTES_PER_PERMIT == 0 ? 0 : 1));
+        }
     }
 }

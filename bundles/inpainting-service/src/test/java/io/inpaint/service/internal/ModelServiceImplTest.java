@@ -41,6 +41,7 @@ import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.ServiceBusyException;
 import io.inpaint.api.ServiceStatus;
 import io.inpaint.api.ModelUnavailableException;
+import io.inpaint.api.RequestTimeoutException;
 
 import org.apache.sling.testing.mock.osgi.MockOsgi;
 import org.apache.sling.testing.mock.osgi.junit5.OsgiContext;
@@ -130,6 +131,22 @@ class ModelServiceImplTest {
         assertEquals(0, status.getFailed());
         assertEquals(8, status.getQueueCapacity());
         service.admit().close(); // an idle service with its model takes work
+    }
+
+    @Test
+    void aRequestWaitsForItsCropsShareOfTheHeapAndGivesItBack() throws Exception {
+        ModelServiceImpl service = activate("request.timeout.ms", 300L);
+        int free = service.pictureMemory.availableForCrops();
+        try (PictureMemory.Share other = service.pictureMemory.take(1, 1000)) {
+            other.takeCrops(1L << 50, 1000);
+            RequestTimeoutException e = assertThrows(RequestTimeoutException.class,
+                    () -> service.inpaint(png(picture(SIZE, SIZE)), png(mask(SIZE, SIZE)), null));
+            assertTrue(e.getMessage().contains("network crops"), e.getMessage());
+        }
+        assertEquals(16 * 16, service.inpaint(png(picture(SIZE, SIZE)), png(mask(SIZE, SIZE)), null).getHolePixels());
+        assertEquals(free, service.pictureMemory.availableForCrops(), "every crops' share given back");
+        assertEquals(1, service.status().getTimedOut());
+        assertEquals(1, service.status().getCompleted());
     }
 
     @Test

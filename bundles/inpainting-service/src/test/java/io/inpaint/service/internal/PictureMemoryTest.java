@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class PictureMemoryTest {
     private static final long MP = 1_000_000L;
+    private static final long MB = 1L << 20;
 
     @Test
     void aPictureThatDoesNotFitWaitsUntilAnotherIsDone() throws Exception {
         // room for 30 megapixels: a 24 MP photo, then a second one waits for the first
-        PictureMemory memory = new PictureMemory(30 * MP * PictureMemory.BYTES_PER_PIXEL, 24 * MP);
+        PictureMemory memory = new PictureMemory(30 * MP * PictureMemory.BYTES_PER_PIXEL, 24 * MP, MB);
         PictureMemory.Share first = memory.take(24 * MP, 1000);
         // small pictures fit beside it
         memory.take(512 * 512, 1000).close();
@@ -39,7 +40,7 @@ class PictureMemoryTest {
 
     @Test
     void aWaitLongerThanTheTimeoutFailsAndTakesNothing() throws Exception {
-        PictureMemory memory = new PictureMemory(30 * MP * PictureMemory.BYTES_PER_PIXEL, 24 * MP);
+        PictureMemory memory = new PictureMemory(30 * MP * PictureMemory.BYTES_PER_PIXEL, 24 * MP, MB);
         int free = memory.available();
         try (PictureMemory.Share held = memory.take(24 * MP, 1000)) {
             RequestTimeoutException e = assertThrows(RequestTimeoutException.class, () -> memory.take(24 * MP, 100));
@@ -50,8 +51,49 @@ class PictureMemoryTest {
 
     @Test
     void theLargestPictureAcceptedFitsEvenInASmallHeap() throws Exception {
-        PictureMemory memory = new PictureMemory(10 * MP, 50 * MP);
+        PictureMemory memory = new PictureMemory(10 * MP, 50 * MP, MB);
         memory.take(50 * MP, 100).close();
         memory.take(50 * MP, 100).close();
+    }
+
+    @Test
+    void cropsWaitForTheirOwnPoolWhileThePictureShareIsHeldAndEverythingIsGivenBack() throws Exception {
+        PictureMemory memory = new PictureMemory(30 * MP * PictureMemory.BYTES_PER_PIXEL, 24 * MP, 200 * MB);
+        int pictures = memory.available();
+        int crops = memory.availableForCrops();
+        PictureMemory.Share first = memory.take(MP, 1000);
+        first.takeCrops(150 * MB, 1000);
+        try (PictureMemory.Share second = memory.take(MP, 1000)) {
+            // 50 MB left: a request whose crops need 100 MB waits, holding its picture's share
+            CompletableFuture<Void> crops100 = CompletableFuture.runAsync(() -> {
+                try {
+                    second.takeCrops(100 * MB, 60_000);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(200);
+            assertFalse(crops100.isDone(), "waits for the first request's crops");
+            // pictures still fit: the crops' wait holds no picture permits beyond its own share
+            memory.take(MP, 100).close();
+            first.close();
+            crops100.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(pictures, memory.available(), "every picture share given back");
+        assertEquals(crops, memory.availableForCrops(), "every crops' share given back");
+    }
+
+    @Test
+    void cropsLargerThanTheirPoolRunAloneAndAWaitTooLongSaysSo() throws Exception {
+        PictureMemory memory = new PictureMemory(30 * MP * PictureMemory.BYTES_PER_PIXEL, 24 * MP, 100 * MB);
+        try (PictureMemory.Share huge = memory.take(MP, 1000)) {
+            huge.takeCrops(500 * MB, 100);
+            assertEquals(0, memory.availableForCrops(), "takes the whole pool");
+            PictureMemory.Share other = memory.take(MP, 1000);
+            RequestTimeoutException e = assertThrows(RequestTimeoutException.class, () -> other.takeCrops(MB, 100));
+            assertTrue(e.getMessage().contains("network crops"), e.getMessage());
+            other.close();
+        }
+        assertTrue(memory.availableForCrops() > 0);
     }
 }
