@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 
 import io.inpaint.engine.ModelDescriptor;
 import io.inpaint.engine.ModelLoadException;
@@ -17,7 +17,8 @@ import org.osgi.framework.BundleContext;
 
 /**
  * The model shipped inside this bundle. DJL and the weight loader read files, so the descriptor and the weights it
- * names are copied to the bundle's data area, once per content size.
+ * names are copied to the bundle's data area, again whenever the bundle's copy differs: the data area outlives
+ * bundle updates, and a newly trained model's weights have the very size of the old ones.
  */
 final class PackagedModel {
     static final String FOLDER = "models/deepfill-v1";
@@ -45,14 +46,12 @@ final class PackagedModel {
         }
         Path target = folder.resolve(name);
         try {
-            URLConnection connection = url.openConnection();
-            long size = connection.getContentLengthLong();
-            if (Files.isRegularFile(target) && size >= 0 && Files.size(target) == size) {
+            if (sameContent(url, target)) {
                 return target;
             }
             Files.createDirectories(folder);
             Path part = Files.createTempFile(folder, name, ".part");
-            try (InputStream in = connection.getInputStream()) {
+            try (InputStream in = url.openStream()) {
                 Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
             }
             // a reader never sees a half-written file
@@ -60,6 +59,26 @@ final class PackagedModel {
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack " + name + " into " + folder, e);
+        }
+    }
+
+    private static boolean sameContent(URL url, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream a = url.openStream(); InputStream b = Files.newInputStream(file)) {
+            byte[] x = new byte[1 << 16];
+            byte[] y = new byte[1 << 16];
+            while (true) {
+                int n = a.readNBytes(x, 0, x.length);
+                int m = b.readNBytes(y, 0, y.length);
+                if (n != m || !Arrays.equals(x, 0, n, y, 0, m)) {
+                    return false;
+                }
+                if (n == 0) {
+                    return true;
+                }
+            }
         }
     }
 }
