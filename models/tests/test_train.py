@@ -333,6 +333,36 @@ class TrainTest(unittest.TestCase):
             self.assertTrue((out / "final" / name).exists(), name)
         self.assertTrue((out / "phase2" / "samples").is_dir())
 
+    def test_a_round_goes_on_from_the_training_state_of_the_round_that_made_its_start_weights(self):
+        rounds = Path(self.tmp.name) / "rounds"
+        tiny = sum((["--set", a] for a in tiny_settings(self.images)[1::2]), [])
+        start = Path(self.tmp.name) / "round-start"
+        with contextlib.redirect_stdout(io.StringIO()):
+            main(["--out", str(start), "--steps", "1"] + tiny_settings(self.images))
+
+        def round_from(weights, name, *extra):
+            with contextlib.redirect_stdout(io.StringIO()) as printed:
+                self.assertEqual(round_.main(["--device", "cpu", "--minutes", "0.01", "--init", str(weights),
+                                              "--out", str(rounds / name), "--no-evaluate", *extra] + tiny), 0)
+            phases = json.loads((rounds / name / "final" / "model.json").read_text())["training"]["round"]["phases"]
+            return printed.getvalue(), phases[0], torch.load(rounds / name / "phase1" / "checkpoint.pt")
+
+        def adam_steps(state):
+            return int(next(iter(state["opt_g"]["state"].values()))["step"])
+
+        _, phase, first = round_from(start / "deepfill-v1.safetensors", "r1")
+        self.assertNotIn("continued", phase)
+        self.assertEqual(adam_steps(first), first["step"])
+        printed, phase, second = round_from(rounds / "r1" / "final" / "deepfill-v1.safetensors", "r2")
+        self.assertIn("continuing the training state of r1", printed)
+        self.assertEqual(phase["continued"], "r1")
+        # the optimiser's moments go on from the first round's; the round counts its own steps
+        self.assertEqual(adam_steps(second), first["step"] + second["step"])
+        self.assertEqual(phase["steps"], second["step"])
+        _, phase, fresh = round_from(rounds / "r1" / "final" / "deepfill-v1.safetensors", "r3", "--fresh")
+        self.assertNotIn("continued", phase)
+        self.assertEqual(adam_steps(fresh), fresh["step"])
+
     def test_device_call_script_rehearsed_on_the_cpu(self):
         """The GPU call exactly as the device tool runs it (same script, GPU phases), on the CPU at tiny sizes."""
         out = Path(self.tmp.name) / "device-out"

@@ -6,7 +6,8 @@ Run from models/ (low priority, in the background, while other work goes on):
   python3 -m train.round --adopt-from RUN_DIR          # evaluate a finished run's export here and adopt it if it wins
 
 The phases [[round.cpu]] or [[round.cuda]] of the config (by device, or --phases) run one after the other within --minutes, each from the previous one's
-export. SIGINT/SIGTERM ends the running phase (saved and exported as always); the round then skips the phases
+export. Where the start weights are the export of an earlier round whose folder lies beside --out (the last adopted
+round, on the same machine), the first phase continues that round's training state instead (--fresh: it does not). SIGINT/SIGTERM ends the running phase (saved and exported as always); the round then skips the phases
 left and still evaluates what it has; a second signal during evaluation gives up without adopting.
 Adoption (hole l1 better on every mask kind of round.evaluate_masks, PSNR lower on none) copies the weights and
 model.json into deepfill-v1/, regenerates the parity fixtures and adds a row to the model card. Without it the
@@ -58,6 +59,22 @@ def data_seed(seed, weights):
     return seed ^ int.from_bytes(digest[:4], "big")
 
 
+def earlier_round(weights, folder, crop):
+    """The checkpoint of the round in `folder` whose export `weights` is, if it trained at `crop`; else None. A round that restarts from an export
+    restarts the weights' average there, and an average lags the weights it follows by about 1/(1 - ema) steps (500
+    at 0.998): a round of 800 steps passed on what 400 steps of its weights had learnt, one of 240 what 50 had.
+    Continuing the earlier round's weights, average and optimiser state loses none of it."""
+    target = Path(weights).read_bytes()
+    for export in sorted(Path(folder).glob(f"*/final/{WEIGHTS_NAME}")):
+        if export.read_bytes() == target:
+            phases = json.loads((export.parent / "model.json").read_text(encoding="utf-8"))["training"]["round"]["phases"]
+            checkpoint = export.parent.parent / f"phase{phases[-1]['phase']}" / "checkpoint.pt"
+            # the global critic's shapes follow the crop
+            if checkpoint.exists() and phases[-1]["crop"] == crop:
+                return checkpoint
+    return None
+
+
 def run_phases(args):
     base, phases = phase_configs(args.config, args.set, args.minutes, args.phases or torch.device(args.device).type)
     out = Path(args.out)
@@ -66,6 +83,7 @@ def run_phases(args):
     critics = {}
     if args.init_critics:
         critics[int(read_safetensors(args.init_critics)[1]["crop"])] = args.init_critics
+    carried = None if args.fresh else earlier_round(init, out.parent, phases[0][0]["data"]["crop"])
     start = time.monotonic()
     done = []
     stopping = []  # a signal between phases (a running phase's trainer takes it itself)
@@ -85,13 +103,17 @@ def run_phases(args):
         phase_out = out / f"phase{number}"
         print(f"round: phase {number}/{len(phases)}, {cfg['data']['crop']} px, batch {cfg['train']['batch']}, "
               f"lr {cfg['optim']['lr']}, seed {cfg['seed']}, {budget:.1f} min", flush=True)
+        carry = carried if number == 1 else None
+        if carry is not None:
+            print(f"round: continuing the training state of {carry.parent.parent.name} ({carry})", flush=True)
         trainer = train(cfg, phase_out, init=init, init_critics=critics.get(cfg["data"]["crop"]),
-                        minutes=max(budget, 0.05), source=source)
+                        minutes=max(budget, 0.05), source=source, carry=carry)
         done.append({"phase": number, "crop": cfg["data"]["crop"], "batch": cfg["train"]["batch"],
                      "lr": cfg["optim"]["lr"], "steps": trainer.step, "images": trainer.images,
                      "adv": cfg["loss"]["adv"], "bf16": trainer.rt.amp, "seed": cfg["seed"],
                      "imagesPerSecond": round(trainer.images / max(trainer.wall, 1e-9), 2),
-                     "wallSeconds": round(trainer.wall, 1)})
+                     "wallSeconds": round(trainer.wall, 1),
+                     **({"continued": carry.parent.parent.name} if carry is not None else {})})
         init = str(phase_out / WEIGHTS_NAME)
         if (phase_out / CRITICS_NAME).exists():
             critics[cfg["data"]["crop"]] = str(phase_out / CRITICS_NAME)
@@ -225,6 +247,8 @@ def main(argv=None):
     parser.add_argument("--pack", help="packed crops (python3 -m train.data pack); on a GPU they stay on it")
     parser.add_argument("--init", help=f"start weights (default: the shipped {SHIPPED.name}/{WEIGHTS_NAME})")
     parser.add_argument("--init-critics", help=f"start critics (default: the shipped {CRITICS_NAME} if any)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="start from the weights alone, not from the training state of the round that made them")
     parser.add_argument("--no-evaluate", action="store_true", help="train and export only (a machine without Java)")
     parser.add_argument("--adopt-from", metavar="RUN", help="skip training: judge RUN/final (or RUN) and adopt if it wins")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",

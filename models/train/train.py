@@ -228,6 +228,23 @@ class Trainer:
         # the interrupted epoch is not replayed: the data order restarts with the next epoch's seed
         self.epoch = state["epoch"] + 1
 
+    def carry_over(self, state):
+        """An earlier run's networks, average and optimiser state, from its checkpoint; nothing of its progress."""
+        if state["config"]["data"]["crop"] != self.cfg["data"]["crop"]:
+            raise ValueError(f"cannot carry a {state['config']['data']['crop']}-px run's state into a "
+                             f"{self.cfg['data']['crop']}-px one: the global critic's shapes follow the crop")
+        self.gen.load_state_dict(state["generator"])
+        if self.ema is not None:
+            self.ema.load_state_dict(state.get("generator_ema", state["generator"]))
+        self.gcrit.load_state_dict(state["global_critic"])
+        self.lcrit.load_state_dict(state["local_critic"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        # the moments carry on; the rates are this run's
+        for opt in (self.opt_g, self.opt_d):
+            for group in opt.param_groups:
+                group["lr"], group["betas"] = self.cfg["optim"]["lr"], tuple(self.cfg["optim"]["betas"])
+
     # ---- steps ----
 
     def batches(self):
@@ -479,8 +496,10 @@ class Trainer:
                                  if k in means)  # no critic terms in a reconstruction-only phase
 
 
-def train(cfg, out, init=None, init_critics=None, resume=False, steps=None, minutes=None, source=None):
-    """One training run as the command line does it; returns the Trainer (interrupted: a signal ended it)."""
+def train(cfg, out, init=None, init_critics=None, resume=False, steps=None, minutes=None, source=None, carry=None):
+    """One training run as the command line does it; returns the Trainer (interrupted: a signal ended it). `carry`:
+    an earlier run's checkpoint whose networks, weights' average and optimiser state this run goes on from (its own
+    counters, data order and seed start anew)."""
     runtime = choose_runtime(cfg["device"])
     out = Path(out)
     state = None
@@ -498,6 +517,8 @@ def train(cfg, out, init=None, init_critics=None, resume=False, steps=None, minu
     trainer = Trainer(cfg, out, runtime, init=init, source=source, init_critics=init_critics)
     if state is not None:
         trainer.load_checkpoint(state)
+    elif carry is not None:
+        trainer.carry_over(torch.load(carry, map_location="cpu"))
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     print(f"device {runtime.device} (bf16 {runtime.amp}, channels_last {runtime.channels_last}, "
           f"compile {runtime.compile}, OpenBLAS kernels {os.environ.get('OPENBLAS_CORETYPE', 'its own choice')}); "
