@@ -188,7 +188,9 @@ def history_row(summary, results, adopted):
     metrics = " / ".join(f"{results[k]['model']['holeL1']:.2f} % ({results[k]['model']['holeL1'] / results[k]['telea']['holeL1']:.2f}x)"
                          for k in results)
     rate = images / max(summary["minutes"] * 60, 1)
-    return (f"| {time.strftime('%Y-%m-%d')} | {summary['start']} | {crops} | {losses} | {steps} | {images:,} | "
+    start = summary["start"] + (f", going on from {phases[0]['continued']}'s training state"
+                                if "continued" in phases[0] else "")
+    return (f"| {time.strftime('%Y-%m-%d')} | {start} | {crops} | {losses} | {steps} | {images:,} | "
             f"{rate:.2f} | {summary['device']} | {summary['minutes']:.0f} min | {metrics} | "
             f"{'adopted' if adopted else 'not adopted'} |")
 
