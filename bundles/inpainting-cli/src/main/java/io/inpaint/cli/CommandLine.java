@@ -26,9 +26,11 @@ final class CommandLine {
             "  --flow FILE        also write the attention-offset picture (PNG)",
             "  --engine NAME      mxnet or pytorch (default mxnet)",
             "  --model FILE       model descriptor (default models/deepfill-v1/model.json)",
-            "  --max-side N       largest side, in pixels, the network sees (default 512)",
+            "  --max-side N       largest side, in pixels, the network sees (" + InpaintingOptions.MAX_SIDE_MIN + ".."
+                    + InpaintingOptions.MAX_SIDE_MAX + ", default 512)",
             "  --dilate N         grow the hole by N pixels (default 0)",
-            "  --threshold T      mask luminance above T (0..254) is hole (default 127)",
+            "  --threshold T      mask luminance above T (" + InpaintingOptions.THRESHOLD_MIN + ".."
+                    + InpaintingOptions.THRESHOLD_MAX + ") is hole (default 127)",
             "  --mask-mode MODE   auto, luminance or alpha (default auto: alpha if the mask is transparent)",
             "The output format follows the extension of --out: png, jpg or bmp.",
             "",
