@@ -7,8 +7,9 @@ Run from models/ (low priority, in the background, while other work goes on):
 
 The phases [[round.cpu]] or [[round.cuda]] of the config (by device, or --phases) run one after the other within --minutes, each from the previous one's
 export. Where the start weights are the export of an earlier round whose folder lies beside --out (the last adopted
-round, on the same machine), the first phase continues that round's training state instead (--fresh: it does not). SIGINT/SIGTERM ends the running phase (saved and exported as always); the round then skips the phases
-left and still evaluates what it has; a second signal during evaluation gives up without adopting.
+round, on the same machine), the first phase goes on from that round's training state (--fresh: it does not).
+SIGINT/SIGTERM ends the running phase (saved and exported as always); the round then skips the phases left and still
+evaluates what it has; a second signal during evaluation gives up without adopting.
 Adoption (hole l1 better on every mask kind of round.evaluate_masks, PSNR lower on none) copies the weights and
 model.json into deepfill-v1/, regenerates the parity fixtures and adds a row to the model card. Without it the
 repository is left as it was; OUT/round.json and the printed row record the round either way.
@@ -60,14 +61,15 @@ def data_seed(seed, weights):
 
 
 def earlier_round(weights, folder, crop):
-    """The checkpoint of the round in `folder` whose export `weights` is, if it trained at `crop`; else None. A round that restarts from an export
-    restarts the weights' average there, and an average lags the weights it follows by about 1/(1 - ema) steps (500
-    at 0.998): a round of 800 steps passed on what 400 steps of its weights had learnt, one of 240 what 50 had.
-    Continuing the earlier round's weights, average and optimiser state loses none of it."""
+    """The checkpoint of the round in `folder` whose export `weights` is, if it trained at `crop`; else None. A round
+    that restarts from an export restarts the weights' average there, and an average lags the weights it follows by
+    about 1/(1 - ema) steps (500 at 0.998): of a steady trend, a round of 800 steps passed on what 400 steps had
+    learnt. Going on from the earlier round's weights, average and optimiser state keeps the rest."""
     target = Path(weights).read_bytes()
     for export in sorted(Path(folder).glob(f"*/final/{WEIGHTS_NAME}")):
         if export.read_bytes() == target:
-            phases = json.loads((export.parent / "model.json").read_text(encoding="utf-8"))["training"]["round"]["phases"]
+            descriptor = json.loads((export.parent / "model.json").read_text(encoding="utf-8"))
+            phases = descriptor["training"]["round"]["phases"]
             checkpoint = export.parent.parent / f"phase{phases[-1]['phase']}" / "checkpoint.pt"
             # the global critic's shapes follow the crop
             if checkpoint.exists() and phases[-1]["crop"] == crop:
