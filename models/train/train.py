@@ -213,14 +213,7 @@ class Trainer:
         return {} if self.ema is None else {"generator_ema": self.ema.state_dict()}
 
     def load_checkpoint(self, state):
-        self.gen.load_state_dict(state["generator"])
-        if self.ema is not None:
-            # a checkpoint from before the average had none: it starts from the weights
-            self.ema.load_state_dict(state.get("generator_ema", state["generator"]))
-        self.gcrit.load_state_dict(state["global_critic"])
-        self.lcrit.load_state_dict(state["local_critic"])
-        self.opt_g.load_state_dict(state["opt_g"])
-        self.opt_d.load_state_dict(state["opt_d"])
+        self.load_networks(state)
         torch.set_rng_state(state["rng_cpu"])
         if state["rng_cuda"] and self.rt.device.type == "cuda":
             torch.cuda.set_rng_state_all(state["rng_cuda"])
@@ -233,17 +226,22 @@ class Trainer:
         if state["config"]["data"]["crop"] != self.cfg["data"]["crop"]:
             raise ValueError(f"cannot carry a {state['config']['data']['crop']}-px run's state into a "
                              f"{self.cfg['data']['crop']}-px one: the global critic's shapes follow the crop")
+        self.load_networks(state)
+        # the moments carry on; the rates are this run's
+        for opt in (self.opt_g, self.opt_d):
+            for group in opt.param_groups:
+                group["lr"], group["betas"] = self.cfg["optim"]["lr"], tuple(self.cfg["optim"]["betas"])
+
+    def load_networks(self, state):
+        """The networks, the weights' average and both optimisers' state from a checkpoint."""
         self.gen.load_state_dict(state["generator"])
         if self.ema is not None:
+            # a checkpoint from before the average had none: it starts from the weights
             self.ema.load_state_dict(state.get("generator_ema", state["generator"]))
         self.gcrit.load_state_dict(state["global_critic"])
         self.lcrit.load_state_dict(state["local_critic"])
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
-        # the moments carry on; the rates are this run's
-        for opt in (self.opt_g, self.opt_d):
-            for group in opt.param_groups:
-                group["lr"], group["betas"] = self.cfg["optim"]["lr"], tuple(self.cfg["optim"]["betas"])
 
     # ---- steps ----
 
