@@ -198,6 +198,15 @@ class AttentionTest(unittest.TestCase):
             np.testing.assert_allclose(y[n].numpy(), ref_y, rtol=0, atol=1e-12)
             np.testing.assert_array_equal(offsets[n].numpy(), ref_offsets)
 
+    def test_gradients_match_finite_differences(self):
+        # the fuse step has a hand-written backward (training); finite differences check it and the rest
+        torch.manual_seed(8)
+        f = (torch.randn(2, 3, 8, 12, dtype=torch.float64) * 0.1).requires_grad_()
+        ms = torch.zeros(2, 1, 8, 12, dtype=torch.float64)
+        ms[0, :, 2:6, 4:8] = 1
+        ms[1, :, 4:8, 0:6] = 1
+        self.assertTrue(torch.autograd.gradcheck(lambda t: contextual_attention(t, ms)[::2], (f,)))
+
     def test_batched_equals_per_image(self):
         torch.manual_seed(5)
         f = torch.randn(3, 6, 16, 20)

@@ -73,7 +73,9 @@ public class ModelServiceImpl implements InpaintingService {
         @AttributeDefinition(name = "Max pixels",
                 description = "Largest image or mask (width times height, by its header) accepted; larger ones are"
                         + " refused before decoding (HTTP 413). The default takes a 45-megapixel camera's photos."
-                        + " Requests' pictures share half the heap, 12 bytes per pixel each: one that does not fit"
+                        + " Requests' pictures share half the heap, " + PictureMemory.BYTES_PER_PIXEL
+                        + " bytes per pixel each (" + (PictureMemory.BYTES_PER_PIXEL + PictureMemory.FLOW_BYTES_PER_PIXEL)
+                        + " with the flow picture): one that does not fit"
                         + " waits until others are done.")
         long max_pixels() default 50_000_000L;
 
@@ -419,7 +421,8 @@ public class ModelServiceImpl implements InpaintingService {
         try {
             ImageInfo size = check.check(image, "image");
             InpaintingResult result;
-            try (PictureMemory.Share share = pictureMemory.take((long) size.getWidth() * size.getHeight(), timeout)) {
+            try (PictureMemory.Share share = pictureMemory.take((long) size.getWidth() * size.getHeight(), opts.isFlow(),
+                    timeout)) {
                 result = process(image, size, mask, opts, bytes -> share.takeCrops(bytes, timeout),
                         prepared -> queue.run(place, () -> currentModel().inpainter().forward(prepared), timeout),
                         check, start);

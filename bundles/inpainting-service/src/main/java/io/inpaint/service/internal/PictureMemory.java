@@ -22,6 +22,8 @@ final class PictureMemory {
      * hole and its dilation (2), the result's copy of the picture (4), and its encoded bytes (under 1).
      */
     static final long BYTES_PER_PIXEL = 12;
+    /** Heap the flow picture adds per pixel where a request asks for it: its pixels (4) and its PNG (under 1). */
+    static final long FLOW_BYTES_PER_PIXEL = 5;
     /** Bytes per semaphore permit: permits are ints. */
     private static final long BYTES_PER_PERMIT = 16 * 1024;
 
@@ -61,12 +63,13 @@ final class PictureMemory {
     }
 
     /**
-     * Waits for the share of a picture of {@code pixels}, in arrival order.
+     * Waits for the share of a picture of {@code pixels}, with or without its flow picture, in arrival order.
      *
      * @throws RequestTimeoutException not free within {@code timeoutMillis}
      */
-    Share take(long pixels, long timeoutMillis) throws InpaintingException {
-        int picture = pictures.acquire(pixels * BYTES_PER_PIXEL, timeoutMillis,
+    Share take(long pixels, boolean flow, long timeoutMillis) throws InpaintingException {
+        long bytes = pixels * (BYTES_PER_PIXEL + (flow ? FLOW_BYTES_PER_PIXEL : 0));
+        int picture = pictures.acquire(bytes, timeoutMillis, "the picture",
                 () -> "the pictures being inpainted meanwhile took the heap a " + pixels + "-pixel picture needs");
         return new Share() {
             private int taken;
@@ -76,8 +79,9 @@ final class PictureMemory {
                 if (taken > 0) {
                     throw new IllegalStateException("the crops' share was taken already");
                 }
-                taken = crops.acquire(bytes, timeoutMillis, () -> "the network crops of the requests being"
-                        + " inpainted meanwhile took the heap this request's " + (bytes >> 20) + " MB of crops need");
+                taken = crops.acquire(bytes, timeoutMillis, "the network crops",
+                        () -> "the network crops of the requests being inpainted meanwhile took the heap this"
+                                + " request's " + (bytes >> 20) + " MB of crops need");
             }
 
             @Override
@@ -109,17 +113,17 @@ final class PictureMemory {
             permits = new Semaphore(total, true);
         }
 
-        int acquire(long bytes, long timeoutMillis, Supplier<String> what)
+        int acquire(long bytes, long timeoutMillis, String forWhat, Supplier<String> why)
                 throws InpaintingException {
             int n = Math.min(permits(bytes), total);
             try {
                 if (!permits.tryAcquire(n, timeoutMillis, TimeUnit.MILLISECONDS)) {
                     throw new RequestTimeoutException("the request waited " + timeoutMillis + " ms for memory: "
-                            + what.get() + "; try again later");
+                            + why.get() + "; try again later");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new InpaintingException("interrupted while waiting for memory for the picture", e);
+                throw new InpaintingException("interrupted while waiting for memory for " + forWhat, e);
             }
             return n;
         }

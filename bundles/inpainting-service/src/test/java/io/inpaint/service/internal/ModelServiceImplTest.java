@@ -137,7 +137,7 @@ class ModelServiceImplTest {
     void aRequestWaitsForItsCropsShareOfTheHeapAndGivesItBack() throws Exception {
         ModelServiceImpl service = activate("request.timeout.ms", 300L);
         int free = service.pictureMemory.availableForCrops();
-        try (PictureMemory.Share other = service.pictureMemory.take(1, 1000)) {
+        try (PictureMemory.Share other = service.pictureMemory.take(1, false, 1000)) {
             other.takeCrops(1L << 50, 1000);
             RequestTimeoutException e = assertThrows(RequestTimeoutException.class,
                     () -> service.inpaint(png(picture(SIZE, SIZE)), png(mask(SIZE, SIZE)), null));
