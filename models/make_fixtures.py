@@ -152,7 +152,7 @@ def run_case(gen, x, mask):
     captured = {}
     hooks = [
         gen.pmconv6.register_forward_hook(
-            lambda module, inputs, output: captured.update(attention_in=ACTIVATIONS["pmconv6"](output))),
+            lambda module, inputs, output: captured.update(attention_in=ACTIVATIONS["pmconv6"](output.clone()))),
         gen.pmconv9.register_forward_pre_hook(lambda module, inputs: captured.update(attention_out=inputs[0])),
     ]
     try:

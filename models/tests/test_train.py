@@ -123,6 +123,11 @@ class TrainTest(unittest.TestCase):
         self.assertEqual(w[4, 4].item(), 1.0)
         self.assertEqual(w[6, 6].item(), 0.25)
         self.assertEqual(w[24, 20].item(), 0.25)
+        # the image border counts as known; past SMALLEST_WEIGHT (88 steps at 0.9) the weights stop decaying
+        w = losses.discount_weights(torch.ones(2, 1, 256, 200), 0.9)
+        self.assertEqual(w[1, 0, 0, 100].item(), 1.0)
+        self.assertEqual(w[1, 0, 3, 100].item(), torch.tensor(0.9 ** 3).item())
+        self.assertEqual(w[0, 0, 128, 100].item(), torch.tensor(0.9 ** 88).item())
 
     def test_crop_boxes_matches_slicing_at_native_size(self):
         images = torch.rand(2, 3, 64, 64)
@@ -381,6 +386,8 @@ class TrainTest(unittest.TestCase):
         training = json.loads((out / "round" / "final" / "model.json").read_text())["training"]
         self.assertEqual(training["round"]["phases"][0]["crop"], 64)
         self.assertIn("img/s", done.stdout)
+        # python3 -m train.round ran itself again with tcmalloc where Debian's is installed (.ci/run installs it)
+        self.assertIn("malloc tcmalloc" if cpu.tcmalloc_path() else "malloc the C library", done.stdout)
 
     def test_openblas_kernels_follow_the_cpu_flags_unless_the_environment_names_them(self):
         avx512 = frozenset({"sse2", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"})
@@ -393,6 +400,30 @@ class TrainTest(unittest.TestCase):
         environ = {"OPENBLAS_CORETYPE": "Zen"}
         self.assertEqual(cpu.choose_openblas_core(environ, avx512), "Zen")
         self.assertEqual(cpu.choose_openblas_core({}, frozenset()), None)
+
+    def test_commands_run_again_with_tcmalloc_once_and_their_children_run_without_it(self):
+        calls = []
+        lib_dir = Path(self.tmp.name) / "lib"
+        lib_dir.mkdir()
+        library = str(lib_dir / cpu.TCMALLOC)
+        environ = {"LD_PRELOAD": "libother.so", "PATH": "/bin"}
+        # nothing installed: nothing happens
+        cpu.rerun_with_tcmalloc(environ, [str(lib_dir)], lambda *a: calls.append(a))
+        self.assertEqual(calls, [])
+        Path(library).touch()
+        cpu.rerun_with_tcmalloc(environ, [str(lib_dir)], lambda *a: calls.append(a))
+        self.assertEqual(len(calls), 1)
+        executable, argv, env = calls[0]
+        self.assertEqual((executable, argv), (sys.executable, sys.orig_argv))
+        self.assertEqual(env["LD_PRELOAD"], "libother.so " + library)
+        # the command run again finds it loaded and goes on
+        cpu.rerun_with_tcmalloc(env, [str(lib_dir)], lambda *a: calls.append(a))
+        self.assertEqual(len(calls), 1)
+        # its children (the Java evaluation) get the environment it was started with
+        self.assertEqual(cpu.without_preload(env), environ)
+        self.assertEqual(cpu.without_preload({"PATH": "/bin"}), {"PATH": "/bin"})
+        cpu.rerun_with_tcmalloc({"PATH": "/bin"}, [str(lib_dir)], lambda *a: calls.append(a))
+        self.assertEqual(cpu.without_preload(calls[1][2]), {"PATH": "/bin"})
 
     def test_the_trainer_chooses_openblas_kernels_before_torch_loads_it(self):
         # OpenBLAS names the kernels it loaded with OPENBLAS_VERBOSE=2; set after torch's import they would be its own

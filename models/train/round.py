@@ -27,6 +27,7 @@ from pathlib import Path
 import torch
 
 from .resident import ResidentSource
+from deepfill.cpu import rerun_with_tcmalloc, without_preload
 from deepfill.weights import read_safetensors
 
 from .config import DEFAULT_CONFIG, load_config
@@ -164,7 +165,7 @@ def evaluate(model_json, masks, seed, out):
         folder = Path(out) / kind
         subprocess.run([str(REPO / "inpaint"), "evaluate", "--images", str(REPO.parent / "shared/datasets/val"),
                         "--masks", kind, "--seed", str(seed), "--model", str(model_json), "--out", str(folder)],
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, env=without_preload())
         results[kind] = json.loads((folder / "report.json").read_text(encoding="utf-8"))["means"]
     return results
 
@@ -288,4 +289,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    rerun_with_tcmalloc()
     sys.exit(main())

@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 
 from deepfill import load_generator
+from deepfill.cpu import rerun_with_tcmalloc
 
 from . import losses
 from .train import cpu_has_bf16
@@ -68,4 +69,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    rerun_with_tcmalloc()
     sys.exit(main())
