@@ -61,8 +61,12 @@ def rerun_with_tcmalloc(environ=os.environ, dirs=_LIBRARY_DIRS, execve=os.execve
     takes back dozens of them (activations of 8 x 32 x 256 x 256, the attention's scores): each comes back as fresh
     pages the kernel zero-fills. tcmalloc keeps them. A step at 256 px x 8 on a 2-core Intel Xeon: 3.8-3.9 s with
     glibc, 2.6-3.1 s with tcmalloc, 4.2-4.4 s with jemalloc (models/train/README.md). Only for a command's own
-    process (python3 -m ...): the same process id, nice level and signals go on.
+    process (python3 -m ...): the same process id, nice level and signals go on. Not where a GPU trains (the
+    device machine): its tensors have CUDA's allocator, and that one call is no place for a new library.
     """
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available():
+        return
     library = tcmalloc_path(dirs)
     preload = environ.get("LD_PRELOAD", "")
     if library is None or "tcmalloc" in preload:
