@@ -15,6 +15,9 @@ import org.apache.sling.event.jobs.JobManager;
 import org.apache.sling.servlets.annotations.SlingServletResourceTypes;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.inpaint.api.Admission;
 import io.inpaint.api.ImageInfo;
@@ -24,6 +27,7 @@ import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InputNotFoundException;
 import io.inpaint.api.InvalidRequestException;
+import io.inpaint.sling.spi.AssetRenditionWriter;
 
 /**
  * Inpainting on an asset or file in the repository:
@@ -61,6 +65,11 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
 
     @Reference
     private transient SameOrigin sameOrigin;
+
+    /** AEM's: renditions through its Asset API. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile AssetRenditionWriter damWriter;
 
     @Override
     protected void doGet(SlingHttpServletRequest request, SlingHttpServletResponse response) throws IOException {
@@ -114,7 +123,7 @@ public class AssetInpaintServlet extends SlingAllMethodsServlet {
                         requireSameSize(service.check(from, "image"), service.check(original, "asset " + asset.path()));
                     }
                     InpaintingResult result = admission.inpaint(from != null ? from : original, mask, options);
-                    String location = RenditionStore.write(asset, RenditionStore.newBase(), result);
+                    String location = RenditionStore.write(asset, RenditionStore.newBase(), result, damWriter);
                     resolver.commit();
                     response.setHeader("Location", request.getContextPath() + location);
                     new Json().put("asset", asset.path())

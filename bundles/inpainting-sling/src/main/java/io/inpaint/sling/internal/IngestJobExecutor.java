@@ -13,6 +13,9 @@ import org.apache.sling.event.jobs.consumer.JobExecutionResult;
 import org.apache.sling.event.jobs.consumer.JobExecutor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,7 @@ import io.inpaint.api.InpaintingService;
 import io.inpaint.api.InpaintingException;
 import io.inpaint.api.RenditionName;
 import io.inpaint.api.ingest.IngestJob;
+import io.inpaint.sling.spi.AssetRenditionWriter;
 
 /**
  * The ingestion step: inpaints one image with its mask and stores the result as a rendition, as the service user
@@ -49,6 +53,11 @@ public class IngestJobExecutor implements JobExecutor {
 
     @Reference
     private InpaintingService service;
+
+    /** AEM's: renditions through its Asset API. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AssetRenditionWriter damWriter;
 
     @Override
     public JobExecutionResult process(Job job, JobExecutionContext context) {
@@ -111,7 +120,8 @@ public class IngestJobExecutor implements JobExecutor {
         byte[] original = reader.read(image.openOriginal(), "image " + image.path());
         byte[] maskData = reader.read(mask.openOriginal(), "mask " + mask.path());
         InpaintingResult result = service.inpaint(original, maskData, options);
-        location = RenditionStore.write(image, rendition == null ? RenditionStore.newBase() : rendition, result);
+        location = RenditionStore.write(image, rendition == null ? RenditionStore.newBase() : rendition, result,
+                damWriter);
         IngestQueue.settle(resolver, image.path(), job.getId(), true);
         resolver.commit();
         LOG.info("job {}: {} inpainted into {} in {} ms", job.getId(), image.path(), location,

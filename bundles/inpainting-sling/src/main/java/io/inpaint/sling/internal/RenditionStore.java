@@ -16,6 +16,7 @@ import io.inpaint.api.InpaintingException;
 import io.inpaint.api.InpaintingResult;
 import io.inpaint.api.InvalidRequestException;
 import io.inpaint.api.RenditionName;
+import io.inpaint.sling.spi.AssetRenditionWriter;
 
 /**
  * Where results are stored and what they are called:
@@ -47,20 +48,28 @@ final class RenditionStore {
 
     /**
      * Writes {@code result} as the rendition {@code <base>.<ext>} of {@code asset}, replacing one of that name,
-     * through the asset's resolver without committing: the caller commits or reverts.
+     * through the asset's resolver without committing: the caller commits or reverts. A DAM asset's goes through
+     * {@code dam}, the DAM's own API, where there is one and it takes the asset.
      *
      * @param base the name without extension, {@link RenditionName plain}; {@link #newBase()} for a new one
+     * @param dam the DAM's writer, or null (plain Sling: the nodes are written here)
      * @return the rendition's path
      * @throws InvalidRequestException the base name is not plain
      * @throws InpaintingException the repository refused the write (transient)
      */
-    static String write(StoredImage asset, String base, InpaintingResult result) throws InpaintingException {
+    static String write(StoredImage asset, String base, InpaintingResult result, AssetRenditionWriter dam)
+            throws InpaintingException {
         String name = RenditionName.check(base, "the rendition name") + "." + result.getExtension();
         Resource resource = asset.resource();
         ResourceResolver resolver = resource.getResourceResolver();
         String path = path(asset, name);
         int slash = path.lastIndexOf('/');
         try {
+            String written = asset.isDam() && dam != null
+                    ? dam.write(resource, name, result.getImage(), result.getMimeType()) : null;
+            if (written != null) {
+                return written;
+            }
             Resource parent = asset.isDam() ? renditionsFolder(resolver, resource) : resource.getParent();
             if (parent == null) {
                 throw new PersistenceException("cannot write below " + path.substring(0, slash) + ": not visible");
