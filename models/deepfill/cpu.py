@@ -54,6 +54,11 @@ def tcmalloc_path(dirs=_LIBRARY_DIRS):
     return next((p for p in (os.path.join(d, TCMALLOC) for d in dirs) if os.path.exists(p)), None)
 
 
+def malloc(environ=os.environ):
+    """The allocator this process runs with: "tcmalloc" where it is preloaded, else "the C library"."""
+    return "tcmalloc" if "tcmalloc" in environ.get("LD_PRELOAD", "") else "the C library"
+
+
 def rerun_with_tcmalloc(environ=os.environ, dirs=_LIBRARY_DIRS, execve=os.execve):
     """Runs this command again, in this process, with tcmalloc preloaded, where it is installed and not loaded yet.
 
@@ -68,9 +73,9 @@ def rerun_with_tcmalloc(environ=os.environ, dirs=_LIBRARY_DIRS, execve=os.execve
     if torch is not None and torch.cuda.is_available():
         return
     library = tcmalloc_path(dirs)
-    preload = environ.get("LD_PRELOAD", "")
-    if library is None or "tcmalloc" in preload:
+    if library is None or malloc(environ) == "tcmalloc":
         return
+    preload = environ.get("LD_PRELOAD", "")
     env = dict(environ, LD_PRELOAD=f"{preload} {library}".strip(), **{_PRELOADED: library})
     execve(sys.executable, sys.orig_argv, env)
 
