@@ -9,6 +9,7 @@ import sys
 import tempfile
 import unittest
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import torch
@@ -17,7 +18,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deepfill import cpu, load_generator  # noqa: E402
-from train import critics, data, losses  # noqa: E402
+from train import card, critics, data, losses  # noqa: E402
 from train import resident, round as round_, speed  # noqa: E402
 from train.config import DEFAULT_CONFIG, load_config  # noqa: E402
 from train.train import choose_runtime, main, train  # noqa: E402
@@ -451,6 +452,127 @@ class TrainTest(unittest.TestCase):
         self.assertFalse(adopt)
         self.assertIn("strokes: hole l1", reasons[0])
         self.assertFalse(round_.verdict({"center": means(12.5, 20.9), "strokes": means(11.0, 21.6)}, shipped)[0])
+
+    def test_a_rounds_lineage_counts_on_from_its_start_weights(self):
+        text = round_.MODEL_CARD.read_text(encoding="utf-8")
+        highest = card.highest_round(text)
+        self.assertGreaterEqual(highest, 27)  # the card names rounds up to 27, stopped ones included
+        start = Path(self.tmp.name) / "lineage" / "final"
+        start.mkdir(parents=True)
+
+        def summary(training):
+            (start / "model.json").write_text(json.dumps({"training": training}))
+            return {"start": str(start / "deepfill-v1.safetensors"), "minutes": 10.0,
+                    "phases": [{"images": 80}, {"images": 40}]}
+        self.assertEqual(card.lineage(summary({"lineage": {"round": highest + 5, "from": highest + 4, "images": 1000,
+                                                           "minutes": 100}}), round_.MODELS, text),
+                         {"round": highest + 6, "from": highest + 5, "images": 1120, "minutes": 110.0})
+        # a start the card has gone past gets the next free number
+        self.assertEqual(card.lineage(summary({"lineage": {"round": 3, "from": 2, "images": 1000, "minutes": 100}}),
+                                      round_.MODELS, text)["round"], highest + 1)
+        # init_model.py's weights: nothing before them
+        self.assertEqual(card.lineage(summary({"status": "untrained-initial"}), round_.MODELS, text),
+                         {"round": highest + 1, "from": 0, "images": 120, "minutes": 10.0})
+        # an export from before lineages, or one whose folder is gone: unknown, not guessed
+        self.assertIsNone(card.lineage(summary({"round": {"start": "shipped model"}}), round_.MODELS, text))
+        self.assertIsNone(card.lineage({"start": str(start.parent / "gone" / "w.safetensors"), "minutes": 1,
+                                        "phases": []}, round_.MODELS, text))
+        # the shipped weights carry theirs
+        shipped = card.lineage({"start": "shipped model", "minutes": 0, "phases": []}, round_.MODELS, text)
+        self.assertGreater(shipped["images"], 100_000)
+
+    def test_an_adopted_round_writes_the_model_cards_figures(self):
+        text = round_.MODEL_CARD.read_text(encoding="utf-8")
+        number = card.highest_round(text) + 1
+
+        def means(hole, psnr):
+            return {"holeL1": hole, "l1": 2.5, "l2": 0.6, "psnr": psnr, "ssim": 0.84, "tv": 2.7, "seam": -1.9,
+                    "ms": 600.0}
+        results = {kind: {"model": means(model, 24.0), "telea": means(telea, 21.0),
+                          "navier-stokes": means(telea + 0.5, 20.9), "mean-colour": means(17.0, 19.0)}
+                   for kind, model, telea in (("center", 7.0, 12.0), ("strokes", 9.0, 10.0))}
+        totals = {"round": number, "from": number - 1, "images": 150_000, "minutes": 2000}
+        summary = {"start": "shipped model", "minutes": 120.0, "device": "CPU, 2 thread(s) (test)",
+                   "phases": [{"crop": 256, "batch": 8, "steps": 100, "images": 800, "adv": 0,
+                               "continued": f"round{number - 1}"}]}
+        row = round_.history_row(summary, results, True, totals)
+        self.assertIn(f"| round {number - 1}, going on from its training state", row)
+        self.assertTrue(row.endswith(f"| 7.00 % (0.58x) / 9.00 % (0.90x) | adopted (round {number}) |"), row)
+        lines = card.update(text, row, results, totals, ["2026-12-01 10:00", "10:07"], summary["device"]).split("\n")
+        before = text.split("\n")
+
+        first, end = card.table_lines(lines, card.HISTORY_HEADING)
+        self.assertEqual((lines[end - 1], end), (row, card.table_lines(before, card.HISTORY_HEADING)[1] + 1))
+        first, end = card.table_lines(lines, card.EVALUATION_HEADING)
+        status = next(line for line in lines if line.startswith("| Status |"))
+        self.assertIn(f"rounds 1-{number}: about 33 hours of training, 150,000 images.", status)
+        self.assertIn("center 0.58x, strokes 0.90x (target 0.6x on center)", status)
+        for kind, hole in (("center", "7.00"), ("strokes", "9.00")):
+            bold = [i for i in range(first, end) if lines[i].startswith(f"| {kind} | **deepfill-v1")]
+            self.assertEqual(len(bold), 1, kind)
+            self.assertTrue(lines[bold[0]].startswith(f"| {kind} | **deepfill-v1, round {number}** | **{hole}** |"))
+            # the round shipped before keeps its row, no longer bold
+            earlier = next(line for line in before if line.startswith(f"| {kind} | **deepfill-v1"))
+            self.assertEqual(lines[bold[0] + 1], earlier.replace("**", ""))
+            telea = next(lines[i] for i in range(first, end)
+                         if lines[i].startswith(f"| {kind} | OpenCV Telea, radius 5 |"))
+            self.assertIn(f"| {'12.00' if kind == 'center' else '10.00'} | 2.50 |", telea)
+        self.assertEqual(len(lines), len(before) + 3)  # the history row and two evaluation rows
+        block = "\n".join(lines[lines.index(card.STANDING_START):lines.index(card.STANDING_END)])
+        self.assertIn(f"Reached: 0.58x (7.00 / 12.00 %, round {number}): met.** Other mask kinds: strokes 0.90x", block)
+        self.assertIn("CPU, 2 thread(s) (test)), 2026-12-01 10:00-10:07 UTC; a picture took the model 600 ms", block)
+        # the boxes rows, which this judge did not measure, and the full-size tables stay as they were
+        self.assertEqual([line for line in lines if line.startswith("| boxes |")],
+                         [line for line in before if line.startswith("| boxes |")])
+        self.assertEqual(lines[lines.index("### At full size, through the product's path (issue 13)"):],
+                         before[before.index("### At full size, through the product's path (issue 13)"):])
+
+    def test_the_judge_numbers_the_round_and_writes_the_card_only_when_it_adopts(self):
+        folder = Path(self.tmp.name) / "judge"
+        final = folder / "round" / "final"
+        final.mkdir(parents=True)
+        text = round_.MODEL_CARD.read_text(encoding="utf-8")
+        copy = folder / "MODEL_CARD.md"
+        copy.write_text(text, encoding="utf-8")
+        number = card.highest_round(text) + 1
+        shipped = json.loads((round_.SHIPPED / "model.json").read_text(encoding="utf-8"))["training"]["lineage"]
+        summary = {"start": "shipped model", "minutes": 60.0, "device": "CPU (test)",
+                   "phases": [{"crop": 256, "batch": 8, "steps": 10, "images": 80, "adv": 0}]}
+        (final / "model.json").write_text(json.dumps({"training": {"round": summary}}))
+
+        def means(hole):
+            return {"holeL1": hole, "l1": 2.5, "l2": 0.6, "psnr": 22.0, "ssim": 0.84, "tv": 2.7, "seam": -1.9,
+                    "ms": 600.0}
+
+        def evaluate(model_json, masks, seed, out):
+            hole = 9.0 if Path(model_json).parent == final and wins else 10.0
+            return {kind: {"model": means(hole), "telea": means(12.0), "navier-stokes": means(12.5),
+                           "mean-colour": means(17.0)} for kind in masks}
+        adopted = []
+        cfg = {"round": {"evaluate_masks": ["center", "strokes"], "evaluate_seed": 1}}
+        with mock.patch.object(round_, "MODEL_CARD", copy), mock.patch.object(round_, "evaluate", evaluate), \
+                mock.patch.object(round_, "adopt", lambda *args: adopted.append(args)), \
+                contextlib.redirect_stdout(io.StringIO()):
+            wins = False
+            self.assertFalse(round_.judge(final, summary, cfg, folder / "out"))
+            self.assertEqual((copy.read_text(encoding="utf-8"), adopted), (text, []))
+            # its number is in the printed row, for the card's history by hand
+            self.assertTrue(json.loads((folder / "out" / "round.json").read_text())["row"].endswith(
+                f"| 10.00 % (0.83x) / 10.00 % (0.83x) | not adopted (round {number}) |"))
+            wins = True
+            self.assertTrue(round_.judge(final, summary, cfg, folder / "out"))
+        totals = {"round": number, "from": shipped["round"], "images": shipped["images"] + 80,
+                  "minutes": shipped["minutes"] + 60.0}
+        self.assertEqual(adopted, [(final, totals)])
+        report = json.loads((folder / "out" / "round.json").read_text())
+        self.assertEqual(report["lineage"], totals)
+        written = copy.read_text(encoding="utf-8")
+        self.assertIn(f"| round {shipped['round']} | 256 px x 8 |", written)
+        self.assertIn(f"| 9.00 % (0.75x) / 9.00 % (0.75x) | adopted (round {number}) |", written)
+        self.assertIn(f"| center | **deepfill-v1, round {number}** | **9.00** |", written)
+        self.assertIn(f"Reached: 0.75x (9.00 / 12.00 %, round {number}): not met.**", written)
+        self.assertIn(f"Measured by round {number}'s judge (`train.round`: the product's `inpaint evaluate`, MXNet, on "
+                      f"CPU, {os.cpu_count()} thread(s) (", written)
 
 
 if __name__ == "__main__":

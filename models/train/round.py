@@ -11,12 +11,14 @@ round, on the same machine), the first phase goes on from that round's training 
 SIGINT/SIGTERM ends the running phase (saved and exported as always); the round then skips the phases left and still
 evaluates what it has; a second signal during evaluation gives up without adopting.
 Adoption (hole l1 better on every mask kind of round.evaluate_masks, PSNR lower on none) copies the weights and
-model.json into deepfill-v1/, regenerates the parity fixtures and adds a row to the model card. Without it the
-repository is left as it was; OUT/round.json and the printed row record the round either way.
+model.json into deepfill-v1/, regenerates the parity fixtures and writes the model card's figures (train/card.py:
+history row, status, evaluation rows, standing). Without it the repository is left as it was; OUT/round.json and the
+printed row record the round either way.
 """
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -30,6 +32,7 @@ from .resident import ResidentSource
 from deepfill.cpu import rerun_with_tcmalloc, without_preload
 from deepfill.weights import read_safetensors
 
+from . import card
 from .config import DEFAULT_CONFIG, load_config
 from .train import CRITICS_NAME, WEIGHTS_NAME, train
 
@@ -37,7 +40,6 @@ MODELS = Path(__file__).resolve().parents[1]
 REPO = MODELS.parent
 SHIPPED = MODELS / "deepfill-v1"
 MODEL_CARD = SHIPPED / "MODEL_CARD.md"
-HISTORY_HEADING = "## Training history"
 
 
 def phase_configs(config, overrides, minutes, name):
@@ -139,22 +141,24 @@ def run_phases(args):
     return base, final, summary
 
 
-def machine(device):
-    """What the model card's history names: the GPU, or the CPU's model and the cores used."""
+def machine(device, threads=None):
+    """What the model card names: the GPU, or the CPU's model and the threads used (by default torch's)."""
     if torch.device(device).type == "cuda":
         return torch.cuda.get_device_name(torch.device(device))
     cpuinfo = Path("/proc/cpuinfo")
     names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
              if line.startswith("model name")] if cpuinfo.exists() else []
-    return f"CPU, {torch.get_num_threads()} thread(s) ({names[0] if names else 'unknown model'})"
+    return f"CPU, {threads or torch.get_num_threads()} thread(s) ({names[0] if names else 'unknown model'})"
 
 
 def record_training(descriptor, summary):
-    """model.json's training section describes the whole round, not only its last phase."""
+    """model.json's training section describes the whole round, not only its last phase, and the rounds its weights
+    come from (a later round that starts from them counts on from there)."""
     content = json.loads(descriptor.read_text(encoding="utf-8"))
     training = content["training"]
     training["round"] = summary
     training["imagesSeen"] = sum(p["images"] for p in summary["phases"])
+    training["lineage"] = card.lineage(summary, MODELS, MODEL_CARD.read_text(encoding="utf-8"))
     descriptor.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
 
 
@@ -182,7 +186,7 @@ def verdict(candidate, shipped):
     return not reasons, reasons
 
 
-def history_row(summary, results, adopted):
+def history_row(summary, results, adopted, totals):
     phases = summary["phases"]
     crops = " then ".join(f"{p['crop']} px x {p['batch']}" for p in phases)
     steps = " + ".join(f"{p['steps']:,}" for p in phases)
@@ -191,40 +195,43 @@ def history_row(summary, results, adopted):
     metrics = " / ".join(f"{results[k]['model']['holeL1']:.2f} % ({results[k]['model']['holeL1'] / results[k]['telea']['holeL1']:.2f}x)"
                          for k in results)
     rate = images / max(summary["minutes"] * 60, 1)
-    start = summary["start"] + (f", going on from {phases[0]['continued']}'s training state"
-                                if "continued" in phases[0] else "")
+    start = f"round {totals['from']}" if totals else summary["start"]
+    if "continued" in phases[0]:
+        start += ", going on from its training state (weights, their average, Adam moments)"
+    verdict = ("adopted" if adopted else "not adopted") + (f" (round {totals['round']})" if totals else "")
     return (f"| {time.strftime('%Y-%m-%d')} | {start} | {crops} | {losses} | {steps} | {images:,} | "
             f"{rate:.2f} | {summary['device']} | {summary['minutes']:.0f} min | {metrics} | "
-            f"{'adopted' if adopted else 'not adopted'} |")
+            f"{verdict} |")
 
 
-def append_history(row):
-    """Add row at the end of the model card's history table."""
-    lines = MODEL_CARD.read_text(encoding="utf-8").split("\n")
-    start = lines.index(HISTORY_HEADING)
-    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("|"))
-    while end < len(lines) and lines[end].startswith("|"):
-        end += 1
-    lines.insert(end, row)
-    MODEL_CARD.write_text("\n".join(lines), encoding="utf-8")
-
-
-def adopt(final):
+def adopt(final, totals):
     for name in ("model.json", WEIGHTS_NAME, CRITICS_NAME):
         if (final / name).exists():
             shutil.copyfile(final / name, SHIPPED / name)
+    # the number the card gives the round (an export made elsewhere counted from that checkout's card)
+    descriptor = SHIPPED / "model.json"
+    content = json.loads(descriptor.read_text(encoding="utf-8"))
+    content["training"]["lineage"] = totals
+    descriptor.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
     subprocess.run([sys.executable, str(MODELS / "make_fixtures.py")], check=True, cwd=MODELS)
 
 
 def judge(final, summary, cfg, out):
     masks, seed = cfg["round"]["evaluate_masks"], cfg["round"]["evaluate_seed"]
     print(f"round: evaluating {final} and the shipped model on val ({', '.join(masks)})", flush=True)
+    judged = [card.utc_now()]
     candidate = evaluate(final / "model.json", masks, seed, Path(out) / "eval-candidate")
     shipped = evaluate(SHIPPED / "model.json", masks, seed, Path(out) / "eval-shipped")
+    judged.append(card.utc_now(date=False))
     adopted, reasons = verdict(candidate, shipped)
-    row = history_row(summary, candidate, adopted)
+    text = MODEL_CARD.read_text(encoding="utf-8")
+    totals = json.loads((final / "model.json").read_text(encoding="utf-8"))["training"].get("lineage")
+    totals = totals or card.lineage(summary, MODELS, text)
+    if totals:  # the card may have gained rows since the export (another round adopted first)
+        totals = {**totals, "round": max(totals["round"], card.highest_round(text) + 1)}
+    row = history_row(summary, candidate, adopted, totals)
     report = {"summary": summary, "candidate": candidate, "shipped": shipped, "adopted": adopted,
-              "reasons": reasons, "row": row}
+              "reasons": reasons, "row": row, "lineage": totals, "judged": judged}
     Path(out).mkdir(parents=True, exist_ok=True)
     (Path(out) / "round.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     for kind in masks:
@@ -232,9 +239,11 @@ def judge(final, summary, cfg, out):
               f" PSNR {shipped[kind]['model']['psnr']:.2f} -> {candidate[kind]['model']['psnr']:.2f} dB"
               f" (Telea {candidate[kind]['telea']['holeL1']:.2f} %)", flush=True)
     if adopted:
-        adopt(final)
-        append_history(row)
-        print("round: adopted: weights, model.json, parity fixtures and the model card's history updated", flush=True)
+        adopt(final, totals)
+        text = card.update(text, row, candidate, totals, judged, machine("cpu", os.cpu_count()))
+        MODEL_CARD.write_text(text, encoding="utf-8")
+        print("round: adopted: weights, model.json, parity fixtures and the model card updated"
+              + ("" if totals else " (its history only: the lineage of the start weights is unknown)"), flush=True)
     else:
         print("round: not adopted (" + "; ".join(reasons) + "); the repository is unchanged", flush=True)
     print(row, flush=True)
