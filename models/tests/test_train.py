@@ -536,7 +536,7 @@ class TrainTest(unittest.TestCase):
         copy.write_text(text, encoding="utf-8")
         number = card.highest_round(text) + 1
         shipped = json.loads((round_.SHIPPED / "model.json").read_text(encoding="utf-8"))["training"]["lineage"]
-        summary = {"start": "shipped model", "minutes": 60.0, "device": "CPU (test)",
+        summary = {"start": "shipped model", "minutes": 60.0, "device": "CPU (test)", "set": ["mask.p_box=0.65"],
                    "phases": [{"crop": 256, "batch": 8, "steps": 10, "images": 80, "adv": 0}]}
         (final / "model.json").write_text(json.dumps({"training": {"round": summary}}))
 
@@ -567,7 +567,7 @@ class TrainTest(unittest.TestCase):
         report = json.loads((folder / "out" / "round.json").read_text())
         self.assertEqual(report["lineage"], totals)
         written = copy.read_text(encoding="utf-8")
-        self.assertIn(f"| round {shipped['round']} | 256 px x 8 |", written)
+        self.assertIn(f"| round {shipped['round']} | 256 px x 8, mask.p_box=0.65 |", written)
         self.assertIn(f"| 9.00 % (0.75x) / 9.00 % (0.75x) | adopted (round {number}) |", written)
         self.assertIn(f"| center | **deepfill-v1, round {number}** | **9.00** |", written)
         self.assertIn(f"Reached: 0.75x (9.00 / 12.00 %, round {number}): not met.**", written)

@@ -136,7 +136,7 @@ def run_phases(args):
         if (last / name).exists():
             shutil.copy2(last / name, final / name)
     summary = {"phases": done, "minutes": round((time.monotonic() - start) / 60, 1),
-               "device": machine(args.device), "start": args.init or "shipped model"}
+               "device": machine(args.device), "start": args.init or "shipped model", "set": list(args.set)}
     record_training(final / "model.json", summary)
     return base, final, summary
 
@@ -188,7 +188,7 @@ def verdict(candidate, shipped):
 
 def history_row(summary, results, adopted, totals):
     phases = summary["phases"]
-    crops = " then ".join(f"{p['crop']} px x {p['batch']}" for p in phases)
+    crops = ", ".join([" then ".join(f"{p['crop']} px x {p['batch']}" for p in phases), *summary.get("set", [])])
     steps = " + ".join(f"{p['steps']:,}" for p in phases)
     images = sum(p["images"] for p in phases)
     losses = "reconstruction only" if all(p["adv"] == 0 for p in phases) else "reconstruction + WGAN-GP"
