@@ -489,7 +489,8 @@ class TrainTest(unittest.TestCase):
             return {"holeL1": hole, "l1": 2.5, "l2": 0.6, "psnr": psnr, "ssim": 0.84, "tv": 2.7, "seam": -1.9,
                     "ms": 600.0}
         results = {kind: {"model": means(model, 24.0), "telea": means(telea, 21.0),
-                          "navier-stokes": means(telea + 0.5, 20.9), "mean-colour": means(17.0, 19.0)}
+                          "navier-stokes": means(telea + 0.5, 20.9), "mean-colour": means(17.0, 19.0),
+                          "holeL1": {"modelToTelea": model / telea, "target": 0.6, "met": model / telea <= 0.6}}
                    for kind, model, telea in (("center", 7.0, 12.0), ("strokes", 9.0, 10.0))}
         totals = {"round": number, "from": number - 1, "images": 150_000, "minutes": 2000}
         summary = {"start": "shipped model", "minutes": 120.0, "device": "CPU, 2 thread(s) (test)",
@@ -547,7 +548,8 @@ class TrainTest(unittest.TestCase):
         def evaluate(model_json, masks, seed, out):
             hole = 9.0 if Path(model_json).parent == final and wins else 10.0
             return {kind: {"model": means(hole), "telea": means(12.0), "navier-stokes": means(12.5),
-                           "mean-colour": means(17.0)} for kind in masks}
+                           "mean-colour": means(17.0), "holeL1": {"modelToTelea": hole / 12.0, "target": 0.6,
+                                                                  "met": False}} for kind in masks}
         adopted = []
         cfg = {"round": {"evaluate_masks": ["center", "strokes"], "evaluate_seed": 1}}
         with mock.patch.object(round_, "MODEL_CARD", copy), mock.patch.object(round_, "evaluate", evaluate), \

@@ -163,14 +163,15 @@ def record_training(descriptor, summary):
 
 
 def evaluate(model_json, masks, seed, out):
-    """{mask kind: report means} from the Java product's `inpaint evaluate` on the val photos."""
+    """{mask kind: report means, and its holeL1 section} from the Java product's `inpaint evaluate` on the val photos."""
     results = {}
     for kind in masks:
         folder = Path(out) / kind
         subprocess.run([str(REPO / "inpaint"), "evaluate", "--images", str(REPO.parent / "shared/datasets/val"),
                         "--masks", kind, "--seed", str(seed), "--model", str(model_json), "--out", str(folder)],
                        check=True, stdout=subprocess.DEVNULL, env=without_preload())
-        results[kind] = json.loads((folder / "report.json").read_text(encoding="utf-8"))["means"]
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        results[kind] = {**report["means"], "holeL1": report["holeL1"]}  # the model's ratio to Telea, the target
     return results
 
 
@@ -192,8 +193,7 @@ def history_row(summary, results, adopted, totals):
     steps = " + ".join(f"{p['steps']:,}" for p in phases)
     images = sum(p["images"] for p in phases)
     losses = "reconstruction only" if all(p["adv"] == 0 for p in phases) else "reconstruction + WGAN-GP"
-    metrics = " / ".join(f"{results[k]['model']['holeL1']:.2f} % ({results[k]['model']['holeL1'] / results[k]['telea']['holeL1']:.2f}x)"
-                         for k in results)
+    metrics = " / ".join(f"{results[k]['model']['holeL1']:.2f} % ({card.ratio(results, k):.2f}x)" for k in results)
     rate = images / max(summary["minutes"] * 60, 1)
     start = f"round {totals['from']}" if totals else summary["start"]
     if "continued" in phases[0]:
