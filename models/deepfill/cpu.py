@@ -59,6 +59,11 @@ def malloc(environ=os.environ):
     return "tcmalloc" if "tcmalloc" in environ.get("LD_PRELOAD", "") else "the C library"
 
 
+def cpu_runtime(environ=os.environ):
+    """What a CPU run's speed depends on besides the model and the machine: OpenBLAS's kernels and the allocator."""
+    return f"OpenBLAS kernels {environ.get('OPENBLAS_CORETYPE', 'its own choice')}, malloc {malloc(environ)}"
+
+
 def rerun_with_tcmalloc(environ=os.environ, dirs=_LIBRARY_DIRS, execve=os.execve):
     """Runs this command again, in this process, with tcmalloc preloaded, where it is installed and not loaded yet.
 
@@ -91,3 +96,27 @@ def without_preload(environ=os.environ):
         else:
             env.pop("LD_PRELOAD", None)
     return env
+
+
+def cpu_times(stat="/proc/stat"):
+    """(machine busy, machine total, this process with its finished children) in CPU seconds, for the share of the
+    CPU that other processes took beside a run (a round at nice 19 gets only what they leave); the machine's two are
+    None where there is no /proc/stat."""
+    own = os.times()
+    own = own.user + own.system + own.children_user + own.children_system
+    try:
+        with open(stat) as f:
+            jiffies = [int(v) for v in f.readline().split()[1:9]]  # user nice system idle iowait irq softirq steal
+    except OSError:
+        return None, None, own
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(jiffies) - jiffies[3] - jiffies[4]) / tick, sum(jiffies) / tick, own
+
+
+def others_percent(before, after):
+    """The share of the machine's CPU time between two cpu_times() that went to other processes, in %; None where
+    unknown."""
+    if before[0] is None or after[0] is None or after[1] <= before[1]:
+        return None
+    others = (after[0] - before[0]) - (after[2] - before[2])
+    return round(max(0.0, min(100.0, 100 * others / (after[1] - before[1]))), 1)

@@ -333,6 +333,10 @@ class TrainTest(unittest.TestCase):
                           round_.data_seed(seed, out / "phase1" / "deepfill-v1.safetensors")])
         self.assertNotEqual(phases[0]["seed"], phases[1]["seed"])
         self.assertEqual(descriptor["training"]["imagesSeen"], sum(p["images"] for p in phases))
+        # what the round's speed depended on: the kernels, the allocator, the load beside it
+        summary = descriptor["training"]["round"]
+        self.assertTrue(summary["runtime"].startswith("OpenBLAS kernels "), summary["runtime"])
+        self.assertTrue(0 <= summary["othersCpuPercent"] <= 100, summary["othersCpuPercent"])
         # started from the shipped weights (cnum 32), not from the tiny config's cnum 4
         self.assertEqual(load_generator(out / "final" / "deepfill-v1.safetensors").cnum, 32)
         for name in ("critics.safetensors", "model.json", "deepfill-v1.safetensors"):
@@ -401,6 +405,20 @@ class TrainTest(unittest.TestCase):
         environ = {"OPENBLAS_CORETYPE": "Zen"}
         self.assertEqual(cpu.choose_openblas_core(environ, avx512), "Zen")
         self.assertEqual(cpu.choose_openblas_core({}, frozenset()), None)
+
+    def test_the_share_of_the_cpu_that_other_processes_took(self):
+        stat = Path(self.tmp.name) / "stat"
+        tick = os.sysconf("SC_CLK_TCK")
+        # user nice system idle iowait irq softirq steal guest guest_nice: busy 600 + 300 + 100, idle 900 + 100
+        stat.write_text(f"cpu  600 300 100 900 100 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n")
+        busy, total, own = cpu.cpu_times(stat)
+        self.assertEqual((busy, total), (1000 / tick, 2000 / tick))
+        self.assertGreater(own, 0)
+        # 10 s of the machine's CPU went by, 6 busy, 2 of them this process's: others took 40 %
+        self.assertEqual(cpu.others_percent((100.0, 200.0, 5.0), (106.0, 210.0, 7.0)), 40.0)
+        self.assertEqual(cpu.others_percent((100.0, 200.0, 5.0), (101.0, 210.0, 7.0)), 0.0)  # clocks' rounding
+        self.assertIsNone(cpu.others_percent(cpu.cpu_times(stat.parent / "absent"), (1.0, 2.0, 3.0)))
+        self.assertIsNone(cpu.others_percent((100.0, 200.0, 5.0), (100.0, 200.0, 5.0)))
 
     def test_commands_run_again_with_tcmalloc_once_and_their_children_run_without_it(self):
         calls = []
@@ -474,11 +492,11 @@ class TrainTest(unittest.TestCase):
         self.assertEqual(card.lineage(summary({"status": "untrained-initial"}), round_.MODELS, text),
                          {"round": highest + 1, "from": 0, "images": 120, "minutes": 10.0})
         # an export from before lineages, or one whose folder is gone: unknown, not guessed
-        self.assertIsNone(card.lineage(summary({"round": {"start": "shipped model"}}), round_.MODELS, text))
+        self.assertIsNone(card.lineage(summary({"round": {"start": card.SHIPPED_START}}), round_.MODELS, text))
         self.assertIsNone(card.lineage({"start": str(start.parent / "gone" / "w.safetensors"), "minutes": 1,
                                         "phases": []}, round_.MODELS, text))
         # the shipped weights carry theirs
-        shipped = card.lineage({"start": "shipped model", "minutes": 0, "phases": []}, round_.MODELS, text)
+        shipped = card.lineage({"start": card.SHIPPED_START, "minutes": 0, "phases": []}, round_.MODELS, text)
         self.assertGreater(shipped["images"], 100_000)
 
     def test_an_adopted_round_writes_the_model_cards_figures(self):
@@ -493,11 +511,14 @@ class TrainTest(unittest.TestCase):
                           "holeL1": {"modelToTelea": model / telea, "target": 0.6, "met": model / telea <= 0.6}}
                    for kind, model, telea in (("center", 7.0, 12.0), ("strokes", 9.0, 10.0))}
         totals = {"round": number, "from": number - 1, "images": 150_000, "minutes": 2000}
-        summary = {"start": "shipped model", "minutes": 120.0, "device": "CPU, 2 thread(s) (test)",
+        summary = {"start": card.SHIPPED_START, "minutes": 120.0, "device": "CPU, 2 thread(s) (test)",
+                   "runtime": "OpenBLAS kernels SkylakeX, malloc tcmalloc", "othersCpuPercent": 37.4,
                    "phases": [{"crop": 256, "batch": 8, "steps": 100, "images": 800, "adv": 0,
                                "continued": f"round{number - 1}"}]}
         row = round_.history_row(summary, results, True, totals)
         self.assertIn(f"| round {number - 1}, going on from its training state", row)
+        self.assertIn("| CPU, 2 thread(s) (test), OpenBLAS kernels SkylakeX, malloc tcmalloc; other processes took 37 % "
+                      "of the machine's CPU time beside it | 120 min |", row)
         self.assertTrue(row.endswith(f"| 7.00 % (0.58x) / 9.00 % (0.90x) | adopted (round {number}) |"), row)
         lines = card.update(text, row, results, totals, ["2026-12-01 10:00", "10:07"], summary["device"]).split("\n")
         before = text.split("\n")
@@ -537,7 +558,7 @@ class TrainTest(unittest.TestCase):
         copy.write_text(text, encoding="utf-8")
         number = card.highest_round(text) + 1
         shipped = json.loads((round_.SHIPPED / "model.json").read_text(encoding="utf-8"))["training"]["lineage"]
-        summary = {"start": "shipped model", "minutes": 60.0, "device": "CPU (test)", "set": ["mask.p_box=0.65"],
+        summary = {"start": card.SHIPPED_START, "minutes": 60.0, "device": "CPU (test)", "set": ["mask.p_box=0.65"],
                    "phases": [{"crop": 256, "batch": 8, "steps": 10, "images": 80, "adv": 0}]}
         (final / "model.json").write_text(json.dumps({"training": {"round": summary}}))
 

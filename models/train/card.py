@@ -19,6 +19,7 @@ PAPER_IMAGES = 16_000_000
 BASELINES = {"telea": "OpenCV Telea, radius 5", "navier-stokes": "OpenCV Navier-Stokes, radius 5",
              "mean-colour": "mean colour"}
 MODEL_LABEL = "deepfill-v1, round "
+SHIPPED_START = "shipped model"  # a round's start when it has no --init
 
 
 def table_lines(lines, heading):
@@ -40,7 +41,7 @@ def highest_round(text):
 
 def start_descriptor(start, models):
     """model.json of a round's start weights: the shipped one, or the one beside an export."""
-    if start == "shipped model":
+    if start == SHIPPED_START:
         return models / "deepfill-v1" / "model.json"
     path = Path(start)
     if not path.is_absolute() and not path.exists():

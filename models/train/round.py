@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 
 from .resident import ResidentSource
-from deepfill.cpu import rerun_with_tcmalloc, without_preload
+from deepfill.cpu import cpu_runtime, cpu_times, others_percent, rerun_with_tcmalloc, without_preload
 from deepfill.weights import read_safetensors
 
 from . import card
@@ -90,6 +90,7 @@ def run_phases(args):
         critics[int(read_safetensors(args.init_critics)[1]["crop"])] = args.init_critics
     carried = None if args.fresh else earlier_round(init, out.parent, phases[0][0]["data"]["crop"])
     start = time.monotonic()
+    clock = cpu_times()
     done = []
     stopping = []  # a signal between phases (a running phase's trainer takes it itself)
     previous = {s: signal.signal(s, lambda signum, _: stopping.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -136,7 +137,9 @@ def run_phases(args):
         if (last / name).exists():
             shutil.copy2(last / name, final / name)
     summary = {"phases": done, "minutes": round((time.monotonic() - start) / 60, 1),
-               "device": machine(args.device), "start": args.init or "shipped model", "set": list(args.set)}
+               "device": machine(args.device), "start": args.init or card.SHIPPED_START, "set": list(args.set)}
+    if torch.device(args.device).type == "cpu":  # what a CPU round's speed depended on besides the machine
+        summary.update(runtime=cpu_runtime(), othersCpuPercent=others_percent(clock, cpu_times()))
     record_training(final / "model.json", summary)
     return base, final, summary
 
@@ -199,8 +202,11 @@ def history_row(summary, results, adopted, totals):
     if "continued" in phases[0]:
         start += ", going on from its training state (weights, their average, Adam moments)"
     verdict = ("adopted" if adopted else "not adopted") + (f" (round {totals['round']})" if totals else "")
+    device = ", ".join([summary["device"], *filter(None, [summary.get("runtime")])])
+    if summary.get("othersCpuPercent") is not None:  # what explains a slow round
+        device += f"; other processes took {summary['othersCpuPercent']:.0f} % of the machine's CPU time beside it"
     return (f"| {time.strftime('%Y-%m-%d')} | {start} | {crops} | {losses} | {steps} | {images:,} | "
-            f"{rate:.2f} | {summary['device']} | {summary['minutes']:.0f} min | {metrics} | "
+            f"{rate:.2f} | {device} | {summary['minutes']:.0f} min | {metrics} | "
             f"{verdict} |")
 
 

@@ -25,7 +25,7 @@ import torch
 from PIL import Image
 
 from deepfill import Generator, offsets_to_rgb
-from deepfill.cpu import cpu_flags, malloc, rerun_with_tcmalloc
+from deepfill.cpu import cpu_flags, cpu_runtime, rerun_with_tcmalloc
 from deepfill.weights import (load_generator, read_safetensors, save_generator, write_descriptor,
                               write_safetensors)
 
@@ -519,8 +519,7 @@ def train(cfg, out, init=None, init_critics=None, resume=False, steps=None, minu
         trainer.carry_over(torch.load(carry, map_location="cpu"))
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     print(f"device {runtime.device} (bf16 {runtime.amp}, channels_last {runtime.channels_last}, "
-          f"compile {runtime.compile}, OpenBLAS kernels {os.environ.get('OPENBLAS_CORETYPE', 'its own choice')}, "
-          f"malloc {malloc()}); "
+          f"compile {runtime.compile}, {cpu_runtime()}); "
           f"generator cnum {trainer.gen.cnum}; {len(trainer.source)} images; "
           f"starting at step {trainer.step}", flush=True)
     trainer.run(steps if steps is not None else cfg["train"]["steps"], minutes)
