@@ -4,9 +4,11 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from pathlib import Path
 from unittest import mock
@@ -571,11 +573,16 @@ class TrainTest(unittest.TestCase):
             return {kind: {"model": means(hole), "telea": means(12.0), "navier-stokes": means(12.5),
                            "mean-colour": means(17.0), "holeL1": {"modelToTelea": hole / 12.0, "target": 0.6,
                                                                   "met": False}} for kind in masks}
-        adopted = []
+        adopted, signals = [], []
+
+        def adopt(*args):
+            adopted.append(args)
+            os.kill(os.getpid(), signal.SIGTERM)  # a stop in the middle of an adoption waits for its end
         cfg = {"round": {"evaluate_masks": ["center", "strokes"], "evaluate_seed": 1}}
+        previous = signal.signal(signal.SIGTERM, lambda signum, _: signals.append(signum))
+        self.addCleanup(signal.signal, signal.SIGTERM, previous)
         with mock.patch.object(round_, "MODEL_CARD", copy), mock.patch.object(round_, "evaluate", evaluate), \
-                mock.patch.object(round_, "adopt", lambda *args: adopted.append(args)), \
-                contextlib.redirect_stdout(io.StringIO()):
+                mock.patch.object(round_, "adopt", adopt), contextlib.redirect_stdout(io.StringIO()):
             wins = False
             self.assertFalse(round_.judge(final, summary, cfg, folder / "out"))
             self.assertEqual((copy.read_text(encoding="utf-8"), adopted), (text, []))
@@ -586,7 +593,8 @@ class TrainTest(unittest.TestCase):
             self.assertTrue(round_.judge(final, summary, cfg, folder / "out"))
         totals = {"round": number, "from": shipped["round"], "images": shipped["images"] + 80,
                   "minutes": shipped["minutes"] + 60.0}
-        self.assertEqual(adopted, [(final, totals)])
+        self.assertEqual((adopted, signals), ([(final, totals)], []))
+        self.assertEqual(signal.getsignal(signal.SIGTERM).__name__, "<lambda>")  # the handler from before is back
         report = json.loads((folder / "out" / "round.json").read_text())
         self.assertEqual(report["lineage"], totals)
         written = copy.read_text(encoding="utf-8")
@@ -596,6 +604,27 @@ class TrainTest(unittest.TestCase):
         self.assertIn(f"Reached: 0.75x (9.00 / 12.00 %, round {number}): not met.**", written)
         self.assertIn(f"Measured by round {number}'s judge (`train.round`: the product's `inpaint evaluate`, MXNet, on "
                       f"CPU, {os.cpu_count()} thread(s) (", written)
+
+
+    def test_a_round_stopped_during_its_judge_prints_its_row_unjudged(self):
+        final = Path(self.tmp.name) / "stopped" / "final"
+        final.mkdir(parents=True)
+        lineage = {"round": 41, "from": 40, "images": 200_000, "minutes": 2500.0}
+        summary = {"start": "../.work/round40/final/deepfill-v1.safetensors", "minutes": 14.2, "device": "CPU (test)",
+                   "set": [], "phases": [{"crop": 256, "batch": 8, "steps": 202, "images": 1616, "adv": 0,
+                                          "continued": "round40"}]}
+        (final / "model.json").write_text(json.dumps({"training": {"round": summary, "lineage": lineage}}))
+
+        def judge(*args):
+            raise KeyboardInterrupt
+        previous = signal.getsignal(signal.SIGTERM)
+        self.addCleanup(signal.signal, signal.SIGTERM, previous)
+        with mock.patch.object(round_, "run_phases", lambda args: ({}, final, summary)), \
+                mock.patch.object(round_, "judge", judge), contextlib.redirect_stdout(io.StringIO()) as printed:
+            self.assertEqual(round_.main(["--out", str(final.parent)]), 130)
+        row = printed.getvalue().splitlines()[-1]
+        self.assertTrue(row.startswith(f"| {time.strftime('%Y-%m-%d')} | round 40, going on from its training state"), row)
+        self.assertTrue(row.endswith("| 202 | 1,616 | 1.90 | CPU (test) | 14 min | - | stopped unjudged (round 41) |"), row)
 
 
 if __name__ == "__main__":

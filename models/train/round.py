@@ -9,7 +9,8 @@ The phases [[round.cpu]] or [[round.cuda]] of the config (by device, or --phases
 export. Where the start weights are the export of an earlier round whose folder lies beside --out (the last adopted
 round, on the same machine), the first phase goes on from that round's training state (--fresh: it does not).
 SIGINT/SIGTERM ends the running phase (saved and exported as always); the round then skips the phases left and still
-evaluates what it has; a second signal during evaluation gives up without adopting.
+evaluates what it has; a second signal during evaluation gives up without adopting and prints the round's row for
+the card's history. Once adoption has begun, signals wait for it to finish.
 Adoption (hole l1 better on every mask kind of round.evaluate_masks, PSNR lower on none) copies the weights and
 model.json into deepfill-v1/, regenerates the parity fixtures and writes the model card's figures (train/card.py:
 history row, status, evaluation rows, standing). Without it the repository is left as it was; OUT/round.json and the
@@ -191,17 +192,20 @@ def verdict(candidate, shipped):
 
 
 def history_row(summary, results, adopted, totals):
+    """The card's history row of a round; results None for one stopped before its judge measured it."""
     phases = summary["phases"]
     crops = ", ".join([" then ".join(f"{p['crop']} px x {p['batch']}" for p in phases), *summary.get("set", [])])
     steps = " + ".join(f"{p['steps']:,}" for p in phases)
     images = sum(p["images"] for p in phases)
     losses = "reconstruction only" if all(p["adv"] == 0 for p in phases) else "reconstruction + WGAN-GP"
-    metrics = " / ".join(f"{results[k]['model']['holeL1']:.2f} % ({card.ratio(results, k):.2f}x)" for k in results)
+    metrics = "-" if results is None else " / ".join(
+        f"{results[k]['model']['holeL1']:.2f} % ({card.ratio(results, k):.2f}x)" for k in results)
     rate = images / max(summary["minutes"] * 60, 1)
     start = f"round {totals['from']}" if totals else summary["start"]
     if "continued" in phases[0]:
         start += ", going on from its training state (weights, their average, Adam moments)"
-    verdict = ("adopted" if adopted else "not adopted") + (f" (round {totals['round']})" if totals else "")
+    verdict = ("stopped unjudged" if results is None else "adopted" if adopted else "not adopted") + (
+        f" (round {totals['round']})" if totals else "")
     device = ", ".join([summary["device"], *filter(None, [summary.get("runtime")])])
     if summary.get("othersCpuPercent") is not None:  # what explains a slow round
         device += f"; other processes took {summary['othersCpuPercent']:.0f} % of the machine's CPU time beside it"
@@ -245,9 +249,15 @@ def judge(final, summary, cfg, out):
               f" PSNR {shipped[kind]['model']['psnr']:.2f} -> {candidate[kind]['model']['psnr']:.2f} dB"
               f" (Telea {candidate[kind]['telea']['holeL1']:.2f} %)", flush=True)
     if adopted:
-        adopt(final, totals)
-        text = card.update(text, row, candidate, totals, judged, machine("cpu", os.cpu_count()))
-        MODEL_CARD.write_text(text, encoding="utf-8")
+        # a signal now would leave the weights, fixtures and card of two different rounds
+        held = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            adopt(final, totals)
+            text = card.update(text, row, candidate, totals, judged, machine("cpu", os.cpu_count()))
+            MODEL_CARD.write_text(text, encoding="utf-8")
+        finally:
+            for s, handler in held.items():
+                signal.signal(s, handler)
         print("round: adopted: weights, model.json, parity fixtures and the model card updated"
               + ("" if totals else " (its history only: the lineage of the start weights is unknown)"), flush=True)
     else:
@@ -298,7 +308,10 @@ def main(argv=None):
     try:
         judge(final, summary, base, args.out)
     except KeyboardInterrupt:
-        print("round: interrupted during evaluation; nothing adopted", flush=True)
+        # a later round can go on from its training state; the card's history gets its row by hand
+        totals = json.loads((final / "model.json").read_text(encoding="utf-8"))["training"].get("lineage")
+        print("round: interrupted during evaluation; nothing adopted. Its row for the card's history:", flush=True)
+        print(history_row(summary, None, False, totals), flush=True)
         return 130
     return 0
 
