@@ -191,6 +191,11 @@ def verdict(candidate, shipped):
     return not reasons, reasons
 
 
+def exported(final):
+    """The training section of an export's model.json (its round summary, its lineage)."""
+    return json.loads((final / "model.json").read_text(encoding="utf-8"))["training"]
+
+
 def history_row(summary, results, adopted, totals):
     """The card's history row of a round; results None for one stopped before its judge measured it."""
     phases = summary["phases"]
@@ -206,7 +211,7 @@ def history_row(summary, results, adopted, totals):
         start += ", going on from its training state (weights, their average, Adam moments)"
     verdict = ("stopped unjudged" if results is None else "adopted" if adopted else "not adopted") + (
         f" (round {totals['round']})" if totals else "")
-    device = ", ".join([summary["device"], *filter(None, [summary.get("runtime")])])
+    device = summary["device"] + (f", {summary['runtime']}" if "runtime" in summary else "")
     if summary.get("othersCpuPercent") is not None:  # what explains a slow round
         device += f"; other processes took {summary['othersCpuPercent']:.0f} % of the machine's CPU time beside it"
     return (f"| {time.strftime('%Y-%m-%d')} | {start} | {crops} | {losses} | {steps} | {images:,} | "
@@ -235,7 +240,7 @@ def judge(final, summary, cfg, out):
     judged.append(card.utc_now(date=False))
     adopted, reasons = verdict(candidate, shipped)
     text = MODEL_CARD.read_text(encoding="utf-8")
-    totals = json.loads((final / "model.json").read_text(encoding="utf-8"))["training"].get("lineage")
+    totals = exported(final).get("lineage")
     totals = totals or card.lineage(summary, MODELS, text)
     if totals:  # the card may have gained rows since the export (another round adopted first)
         totals = {**totals, "round": max(totals["round"], card.highest_round(text) + 1)}
@@ -290,7 +295,7 @@ def main(argv=None):
     if args.adopt_from:
         run = Path(args.adopt_from)
         final = run / "final" if (run / "final").is_dir() else run
-        summary = json.loads((final / "model.json").read_text(encoding="utf-8"))["training"].get("round")
+        summary = exported(final).get("round")
         if summary is None:
             parser.error(f"{final}/model.json was not written by a round")
         # the run may lie on a read-only folder (the device tool's files_at): evaluations go under .work/
@@ -309,7 +314,7 @@ def main(argv=None):
         judge(final, summary, base, args.out)
     except KeyboardInterrupt:
         # a later round can go on from its training state; the card's history gets its row by hand
-        totals = json.loads((final / "model.json").read_text(encoding="utf-8"))["training"].get("lineage")
+        totals = exported(final).get("lineage")
         print("round: interrupted during evaluation; nothing adopted. Its row for the card's history:", flush=True)
         print(history_row(summary, None, False, totals), flush=True)
         return 130
