@@ -23,7 +23,7 @@ from deepfill import cpu, load_generator  # noqa: E402
 from train import card, critics, data, losses  # noqa: E402
 from train import resident, round as round_, speed  # noqa: E402
 from train.config import DEFAULT_CONFIG, load_config  # noqa: E402
-from train.train import choose_runtime, main, train  # noqa: E402
+from train.train import Trainer, choose_runtime, main, train  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -344,6 +344,36 @@ class TrainTest(unittest.TestCase):
         for name in ("critics.safetensors", "model.json", "deepfill-v1.safetensors"):
             self.assertTrue((out / "final" / name).exists(), name)
         self.assertTrue((out / "phase2" / "samples").is_dir())
+
+    def test_a_signal_ends_the_running_phase_saved_and_the_round_skips_the_phases_left(self):
+        out = Path(self.tmp.name) / "stopped-round"
+        text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+        config = Path(self.tmp.name) / "two-phases.toml"
+        config.write_text(text[:text.index("[[round.cpu]]")] + '[[round.cpu]]\nshare = 1\nset = {}\n' * 2)
+        tiny = sum((["--set", a] for a in tiny_settings(self.images)[1::2]), [])
+        step = Trainer.generator_step
+
+        def step_then_stop(trainer, batch):
+            result = step(trainer, batch)
+            if trainer.step == 1:  # counted after this call: the signal comes during the second step
+                os.kill(os.getpid(), signal.SIGTERM)
+            return result
+        caught = []
+        previous = signal.signal(signal.SIGTERM, lambda signum, _: caught.append(signum))
+        self.addCleanup(signal.signal, signal.SIGTERM, previous)
+        with mock.patch.object(Trainer, "generator_step", step_then_stop), \
+                contextlib.redirect_stdout(io.StringIO()) as printed:
+            # minutes enough for many steps: only the signal can end the phase after 2
+            self.assertEqual(round_.main(["--config", str(config), "--device", "cpu", "--minutes", "10",
+                                          "--out", str(out), "--no-evaluate"] + tiny), 0)
+        self.assertIn("skipping the phases left", printed.getvalue())
+        phases = json.loads((out / "final" / "model.json").read_text())["training"]["round"]["phases"]
+        self.assertEqual([(p["phase"], p["steps"]) for p in phases], [(1, 2)])
+        self.assertEqual(torch.load(out / "phase1" / "checkpoint.pt")["step"], 2)
+        self.assertFalse((out / "phase2").exists())
+        # the trainer and the round took the signal; the handler from before is back, and never ran
+        self.assertEqual(caught, [])
+        self.assertEqual(signal.getsignal(signal.SIGTERM).__name__, "<lambda>")
 
     def test_a_round_goes_on_from_the_training_state_of_the_round_that_made_its_start_weights(self):
         rounds = Path(self.tmp.name) / "rounds"

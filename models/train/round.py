@@ -35,7 +35,7 @@ from deepfill.weights import read_safetensors
 
 from . import card
 from .config import DEFAULT_CONFIG, load_config
-from .train import CRITICS_NAME, WEIGHTS_NAME, train
+from .train import CRITICS_NAME, WEIGHTS_NAME, signals_to, train
 
 MODELS = Path(__file__).resolve().parents[1]
 REPO = MODELS.parent
@@ -94,41 +94,39 @@ def run_phases(args):
     clock = cpu_times()
     done = []
     stopping = []  # a signal between phases (a running phase's trainer takes it itself)
-    previous = {s: signal.signal(s, lambda signum, _: stopping.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
-    for number, (cfg, _) in enumerate(phases, 1):
-        if stopping:
-            break
-        if args.pack:
-            cfg["data"]["packed"] = args.pack
-        cfg["device"]["device"] = args.device
-        # what earlier phases left unused goes to the later ones
-        budget = args.minutes - (time.monotonic() - start) / 60 - sum(m for _, m in phases[number:])
-        if not any(item.partition("=")[0].strip() == "seed" for item in args.set):
-            cfg["seed"] = data_seed(cfg["seed"], init)
-        # packed crops stay decoded on the device (on the CPU too, so that a CPU run rehearses a GPU call)
-        source = ResidentSource(cfg, args.device) if args.pack else None
-        phase_out = out / f"phase{number}"
-        print(f"round: phase {number}/{len(phases)}, {cfg['data']['crop']} px, batch {cfg['train']['batch']}, "
-              f"lr {cfg['optim']['lr']}, seed {cfg['seed']}, {budget:.1f} min", flush=True)
-        carry = carried if number == 1 else None
-        if carry is not None:
-            print(f"round: continuing the training state of {carry.parent.parent.name} ({carry})", flush=True)
-        trainer = train(cfg, phase_out, init=init, init_critics=critics.get(cfg["data"]["crop"]),
-                        minutes=max(budget, 0.05), source=source, carry=carry)
-        done.append({"phase": number, "crop": cfg["data"]["crop"], "batch": cfg["train"]["batch"],
-                     "lr": cfg["optim"]["lr"], "steps": trainer.step, "images": trainer.images,
-                     "adv": cfg["loss"]["adv"], "bf16": trainer.rt.amp, "seed": cfg["seed"],
-                     "imagesPerSecond": round(trainer.images / max(trainer.wall, 1e-9), 2),
-                     "wallSeconds": round(trainer.wall, 1),
-                     **({"continued": carry.parent.parent.name} if carry is not None else {})})
-        init = str(phase_out / WEIGHTS_NAME)
-        if (phase_out / CRITICS_NAME).exists():
-            critics[cfg["data"]["crop"]] = str(phase_out / CRITICS_NAME)
-        if trainer.interrupted or stopping:
-            print("round: stopped by a signal; skipping the phases left", flush=True)
-            break
-    for s, handler in previous.items():
-        signal.signal(s, handler)
+    with signals_to(lambda signum, _: stopping.append(signum)):
+        for number, (cfg, _) in enumerate(phases, 1):
+            if stopping:
+                break
+            if args.pack:
+                cfg["data"]["packed"] = args.pack
+            cfg["device"]["device"] = args.device
+            # what earlier phases left unused goes to the later ones
+            budget = args.minutes - (time.monotonic() - start) / 60 - sum(m for _, m in phases[number:])
+            if not any(item.partition("=")[0].strip() == "seed" for item in args.set):
+                cfg["seed"] = data_seed(cfg["seed"], init)
+            # packed crops stay decoded on the device (on the CPU too, so that a CPU run rehearses a GPU call)
+            source = ResidentSource(cfg, args.device) if args.pack else None
+            phase_out = out / f"phase{number}"
+            print(f"round: phase {number}/{len(phases)}, {cfg['data']['crop']} px, batch {cfg['train']['batch']}, "
+                  f"lr {cfg['optim']['lr']}, seed {cfg['seed']}, {budget:.1f} min", flush=True)
+            carry = carried if number == 1 else None
+            if carry is not None:
+                print(f"round: continuing the training state of {carry.parent.parent.name} ({carry})", flush=True)
+            trainer = train(cfg, phase_out, init=init, init_critics=critics.get(cfg["data"]["crop"]),
+                            minutes=max(budget, 0.05), source=source, carry=carry)
+            done.append({"phase": number, "crop": cfg["data"]["crop"], "batch": cfg["train"]["batch"],
+                         "lr": cfg["optim"]["lr"], "steps": trainer.step, "images": trainer.images,
+                         "adv": cfg["loss"]["adv"], "bf16": trainer.rt.amp, "seed": cfg["seed"],
+                         "imagesPerSecond": round(trainer.images / max(trainer.wall, 1e-9), 2),
+                         "wallSeconds": round(trainer.wall, 1),
+                         **({"continued": carry.parent.parent.name} if carry is not None else {})})
+            init = str(phase_out / WEIGHTS_NAME)
+            if (phase_out / CRITICS_NAME).exists():
+                critics[cfg["data"]["crop"]] = str(phase_out / CRITICS_NAME)
+            if trainer.interrupted or stopping:
+                print("round: stopped by a signal; skipping the phases left", flush=True)
+                break
     if not done:
         raise SystemExit("round: stopped before the first phase trained")
     final = out / "final"
@@ -255,14 +253,10 @@ def judge(final, summary, cfg, out):
               f" (Telea {candidate[kind]['telea']['holeL1']:.2f} %)", flush=True)
     if adopted:
         # a signal now would leave the weights, fixtures and card of two different rounds
-        held = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
-        try:
+        with signals_to(signal.SIG_IGN):
             adopt(final, totals)
             text = card.update(text, row, candidate, totals, judged, machine("cpu", os.cpu_count()))
             MODEL_CARD.write_text(text, encoding="utf-8")
-        finally:
-            for s, handler in held.items():
-                signal.signal(s, handler)
         print("round: adopted: weights, model.json, parity fixtures and the model card updated"
               + ("" if totals else " (its history only: the lineage of the start weights is unknown)"), flush=True)
     else:
@@ -309,9 +303,9 @@ def main(argv=None):
     if args.no_evaluate:
         print(f"round: judge it where Java runs: python3 -m train.round --adopt-from {args.out}", flush=True)
         return 0
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        judge(final, summary, base, args.out)
+        with signals_to(signal.default_int_handler):
+            judge(final, summary, base, args.out)
     except KeyboardInterrupt:
         # a later round can go on from its training state; the card's history gets its row by hand
         totals = exported(final).get("lineage")

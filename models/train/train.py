@@ -150,6 +150,17 @@ class Progress:
         print(("\n" if self.tty else "") + text, flush=True)
 
 
+
+@contextlib.contextmanager
+def signals_to(handler):
+    """SIGINT and SIGTERM go to `handler` inside the block; the handlers of before come back after it."""
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, earlier in previous.items():
+            signal.signal(s, earlier)
+
 class Trainer:
     def __init__(self, cfg, out, runtime, init=None, source=None, init_critics=None):
         self.cfg = cfg
@@ -394,7 +405,6 @@ class Trainer:
         def on_signal(signum, _frame):
             stop["signal"] = signum
 
-        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         start = time.monotonic()
         deadline = start + minutes * 60 if minutes else math.inf
         start_images = self.images
@@ -403,47 +413,43 @@ class Trainer:
         window_start, window_images = start, self.images
         batches = self.batches()
         self.snapshot()
-        try:
-            with open(log_path, "a", newline="") as log_file:
-                log = csv.DictWriter(log_file, LOG_FIELDS)
-                if new_log:
-                    log.writeheader()
-                while self.step < total_steps and stop["signal"] is None and time.monotonic() < deadline:
-                    for _ in range(self.critic_steps):
-                        for key, value in self.critic_step(next(batches)).items():
-                            sums[key] = sums.get(key, 0) + value
-                    for key, value in self.generator_step(next(batches)).items():
+        with signals_to(on_signal), open(log_path, "a", newline="") as log_file:
+            log = csv.DictWriter(log_file, LOG_FIELDS)
+            if new_log:
+                log.writeheader()
+            while self.step < total_steps and stop["signal"] is None and time.monotonic() < deadline:
+                for _ in range(self.critic_steps):
+                    for key, value in self.critic_step(next(batches)).items():
                         sums[key] = sums.get(key, 0) + value
-                    self.step += 1
-                    self.images += per_step
-                    count += 1
-                    now = time.monotonic()
-                    if first_step_end is None:
-                        first_step_end, first_step_images = now, self.images
-                    rate = (self.images - window_images) / max(now - window_start, 1e-9)
-                    log_now = self.step % train["log_every"] == 0 or self.step >= total_steps
-                    if log_now and not all(math.isfinite(float(v)) for v in sums.values()):
-                        self.step_back(progress)
-                        sums, count = {}, 0
-                        window_start, window_images = time.monotonic(), self.images
-                        continue
-                    if log_now:
-                        self.snapshot()
-                        self._log(log, log_file, sums, count, rate, self.wall_before + now - start, progress)
-                        sums, count = {}, 0
-                        window_start, window_images = now, self.images
-                    progress.update(self.step, rate, now - start, log_now)
-                    if self.step % train["sample_every"] == 0:
-                        self.write_samples()
-                    if self.step % train["checkpoint_every"] == 0:
-                        self.save_checkpoint(self.wall_before + time.monotonic() - start)
-                if count:
-                    now = time.monotonic()
-                    rate = (self.images - window_images) / max(now - window_start, 1e-9)
+                for key, value in self.generator_step(next(batches)).items():
+                    sums[key] = sums.get(key, 0) + value
+                self.step += 1
+                self.images += per_step
+                count += 1
+                now = time.monotonic()
+                if first_step_end is None:
+                    first_step_end, first_step_images = now, self.images
+                rate = (self.images - window_images) / max(now - window_start, 1e-9)
+                log_now = self.step % train["log_every"] == 0 or self.step >= total_steps
+                if log_now and not all(math.isfinite(float(v)) for v in sums.values()):
+                    self.step_back(progress)
+                    sums, count = {}, 0
+                    window_start, window_images = time.monotonic(), self.images
+                    continue
+                if log_now:
+                    self.snapshot()
                     self._log(log, log_file, sums, count, rate, self.wall_before + now - start, progress)
-        finally:
-            for s, handler in previous.items():
-                signal.signal(s, handler)
+                    sums, count = {}, 0
+                    window_start, window_images = now, self.images
+                progress.update(self.step, rate, now - start, log_now)
+                if self.step % train["sample_every"] == 0:
+                    self.write_samples()
+                if self.step % train["checkpoint_every"] == 0:
+                    self.save_checkpoint(self.wall_before + time.monotonic() - start)
+            if count:
+                now = time.monotonic()
+                rate = (self.images - window_images) / max(now - window_start, 1e-9)
+                self._log(log, log_file, sums, count, rate, self.wall_before + now - start, progress)
         end = time.monotonic()
         wall = self.wall = self.wall_before + end - start
         # the first step includes warm-up (allocation, cudnn autotuning, compilation): leave it out of the rate
