@@ -150,7 +150,6 @@ class Progress:
         print(("\n" if self.tty else "") + text, flush=True)
 
 
-
 @contextlib.contextmanager
 def signals_to(handler):
     """SIGINT and SIGTERM go to `handler` inside the block; the handlers of before come back after it."""
@@ -160,6 +159,7 @@ def signals_to(handler):
     finally:
         for s, earlier in previous.items():
             signal.signal(s, earlier)
+
 
 class Trainer:
     def __init__(self, cfg, out, runtime, init=None, source=None, init_critics=None):
