@@ -58,6 +58,7 @@ public final class DeepFillModel implements AutoCloseable {
                     "Weight file " + descriptor.weights() + " named by " + modelJson + " does not exist");
         }
         KernelCaches.bound();
+        NativeMemory.keepFreed(System.getenv());
         Engine engine = engine(engineName == null ? DEFAULT_ENGINE : engineName);
         NDManager manager = engine.newBaseManager(chooseDevice(engine, device));
         try {

@@ -1,8 +1,5 @@
 package io.inpaint.engine;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-
 import java.util.Map;
 
 /**
@@ -19,18 +16,12 @@ final class KernelCaches {
             "MXNET_MKLDNN_CACHE_NUM", "64",
             "ONEDNN_PRIMITIVE_CACHE_CAPACITY", "128");
 
-    private interface LibC extends Library {
-        int setenv(String name, String value, int overwrite);
-
-        String getenv(String name);
-    }
-
     private KernelCaches() {
     }
 
     /** Sets each limit the process environment does not set already (Linux and macOS; elsewhere nothing). */
     static synchronized void bound() {
-        LibC libc = libc();
+        LibC libc = LibC.load();
         if (libc != null) {
             LIMITS.forEach((name, value) -> libc.setenv(name, value, 0));
         }
@@ -38,12 +29,7 @@ final class KernelCaches {
 
     /** The process environment's value, as the engines' natives see it (Java's own view is fixed at start). */
     static String get(String name) {
-        LibC libc = libc();
+        LibC libc = LibC.load();
         return libc == null ? null : libc.getenv(name);
-    }
-
-    private static LibC libc() {
-        String os = System.getProperty("os.name");
-        return "Linux".equals(os) || os.startsWith("Mac") ? Native.load("c", LibC.class) : null;
     }
 }
