@@ -8,7 +8,7 @@ import java.util.Map;
  * rising to at most 32 MB) on its own and unmaps it when freed, and gives its heaps' free tops back, so the next pass
  * faults those pages in again. What a fresh page costs is the machine's: on the 2-core AMD EPYC virtual machine of
  * issue 16 a new 64 MB array took 204 ms against 7 ms in place (about 30 ms on the project's Intel machines), and
- * MXNet's 512x512 pass took 0.73-1.39 s without that against 1.12-2.09 s (README, Where the time goes). So a loaded
+ * MXNet's 512x512 pass took 0.73-1.39 s with this setting against 1.12-2.09 s (README, Benchmark, On AMD). So a loaded
  * model has glibc serve blocks from its heaps and never trim them: the process keeps its peak native memory (24
  * pictures with holes of 24 sizes: 2.0 GB peak on MXNet against 1.65-1.8, 1.4 on PyTorch against 1.15-1.2) and the pass
  * takes the memory it freed before. glibc still maps a block over 64 MB on its own in a thread's arena. A setting the
