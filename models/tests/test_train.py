@@ -328,12 +328,16 @@ class TrainTest(unittest.TestCase):
         phases = descriptor["training"]["round"]["phases"]
         self.assertEqual([(p["crop"], p["batch"]) for p in phases], [(48, 2), (64, 2)])
         self.assertTrue(all(p["steps"] >= 1 for p in phases))
-        # each phase draws its samples from a seed of its own start weights: the shipped ones, then phase 1's export
+        # each phase draws its samples from a seed of its own start weights (the shipped ones, then phase 1's export)
+        # and the round's number, so that a round restarted from the same export does not replay the samples
         seed = load_config(DEFAULT_CONFIG)["seed"]
+        number = card.highest_round(round_.MODEL_CARD.read_text(encoding="utf-8")) + 1
         self.assertEqual([p["seed"] for p in phases],
-                         [round_.data_seed(seed, round_.SHIPPED / "deepfill-v1.safetensors"),
-                          round_.data_seed(seed, out / "phase1" / "deepfill-v1.safetensors")])
+                         [round_.data_seed(seed, round_.SHIPPED / "deepfill-v1.safetensors", number),
+                          round_.data_seed(seed, out / "phase1" / "deepfill-v1.safetensors", number)])
         self.assertNotEqual(phases[0]["seed"], phases[1]["seed"])
+        self.assertNotEqual(phases[0]["seed"],
+                            round_.data_seed(seed, round_.SHIPPED / "deepfill-v1.safetensors", number + 1))
         self.assertEqual(descriptor["training"]["imagesSeen"], sum(p["images"] for p in phases))
         # what the round's speed depended on: the kernels, the allocator, the load beside it
         summary = descriptor["training"]["round"]

@@ -55,12 +55,12 @@ def phase_configs(config, overrides, minutes, name):
     return base, result
 
 
-def data_seed(seed, weights):
-    """The seed of a phase's crops, masks and order: the config's, mixed with a digest of the start weights. With the
-    config's alone every round drew the same samples in the same order (a round's first steps from different starts
-    met the same training losses), so rounds of a few thousand images saw the same ones again and again; now a round
-    from other weights sees other samples, and rounds from the same start stay comparable batch for batch."""
-    digest = hashlib.sha256(Path(weights).read_bytes()).digest()
+def data_seed(seed, weights, number):
+    """The seed of a phase's crops, masks and order: the config's, mixed with a digest of the start weights and the
+    round's number. With the config's alone every round drew the same samples in the same order (rounds 9-14 met the
+    same first ones again and again); with the weights alone, rounds restarted from one export after their
+    predecessor's state was lost (42-44) replayed the same samples. `--set seed=N` fixes it for a comparison."""
+    digest = hashlib.sha256(Path(weights).read_bytes() + number.to_bytes(4, "big")).digest()
     return seed ^ int.from_bytes(digest[:4], "big")
 
 
@@ -90,6 +90,7 @@ def run_phases(args):
     if args.init_critics:
         critics[int(read_safetensors(args.init_critics)[1]["crop"])] = args.init_critics
     carried = None if args.fresh else earlier_round(init, out.parent, phases[0][0]["data"]["crop"])
+    round_number = card.highest_round(MODEL_CARD.read_text(encoding="utf-8")) + 1
     start = time.monotonic()
     clock = cpu_times()
     done = []
@@ -104,7 +105,7 @@ def run_phases(args):
             # what earlier phases left unused goes to the later ones
             budget = args.minutes - (time.monotonic() - start) / 60 - sum(m for _, m in phases[number:])
             if not any(item.partition("=")[0].strip() == "seed" for item in args.set):
-                cfg["seed"] = data_seed(cfg["seed"], init)
+                cfg["seed"] = data_seed(cfg["seed"], init, round_number)
             # packed crops stay decoded on the device (on the CPU too, so that a CPU run rehearses a GPU call)
             source = ResidentSource(cfg, args.device) if args.pack else None
             phase_out = out / f"phase{number}"
