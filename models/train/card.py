@@ -32,11 +32,12 @@ def table_lines(lines, heading):
     return first, end
 
 
-def highest_round(text):
-    """The highest round number the history names: every round gets one, judged or not."""
+def next_round(text):
+    """The number the next round gets: one above the highest the history names (every round gets one, judged or
+    not)."""
     lines = text.split("\n")
     first, end = table_lines(lines, HISTORY_HEADING)
-    return max((int(n) for line in lines[first:end] for n in re.findall(r"\bround (\d+)", line)), default=0)
+    return max((int(n) for line in lines[first:end] for n in re.findall(r"\bround (\d+)", line)), default=0) + 1
 
 
 def start_descriptor(start, models):
@@ -62,7 +63,7 @@ def lineage(summary, models, card_text):
         if "round" in training:  # an export from before lineages were recorded: its own number is unknown
             return None
         before = {"round": 0, "images": 0, "minutes": 0}  # init_model.py's weights
-    return {"round": max(highest_round(card_text), before["round"]) + 1, "from": before["round"],
+    return {"round": max(next_round(card_text), before["round"] + 1), "from": before["round"],
             "images": before["images"] + sum(p["images"] for p in summary["phases"]),
             "minutes": round(before["minutes"] + summary["minutes"], 1)}
 

@@ -90,7 +90,7 @@ def run_phases(args):
     if args.init_critics:
         critics[int(read_safetensors(args.init_critics)[1]["crop"])] = args.init_critics
     carried = None if args.fresh else earlier_round(init, out.parent, phases[0][0]["data"]["crop"])
-    round_number = card.highest_round(MODEL_CARD.read_text(encoding="utf-8")) + 1
+    round_number = card.next_round(MODEL_CARD.read_text(encoding="utf-8"))
     start = time.monotonic()
     clock = cpu_times()
     done = []
@@ -242,7 +242,7 @@ def judge(final, summary, cfg, out):
     totals = exported(final).get("lineage")
     totals = totals or card.lineage(summary, MODELS, text)
     if totals:  # the card may have gained rows since the export (another round adopted first)
-        totals = {**totals, "round": max(totals["round"], card.highest_round(text) + 1)}
+        totals = {**totals, "round": max(totals["round"], card.next_round(text))}
     row = history_row(summary, candidate, adopted, totals)
     report = {"summary": summary, "candidate": candidate, "shipped": shipped, "adopted": adopted,
               "reasons": reasons, "row": row, "lineage": totals, "judged": judged}
