@@ -549,13 +549,21 @@ class TrainTest(unittest.TestCase):
         totals = {"round": number, "from": number - 1, "images": 150_000, "minutes": 2000}
         summary = {"start": card.SHIPPED_START, "minutes": 120.0, "device": "CPU, 2 thread(s) (test)",
                    "runtime": "OpenBLAS kernels SkylakeX, malloc tcmalloc", "othersCpuPercent": 37.4,
-                   "phases": [{"crop": 256, "batch": 8, "steps": 100, "images": 800, "adv": 0,
+                   "phases": [{"crop": 256, "batch": 8, "steps": 100, "images": 800, "adv": 0, "bf16": True,
                                "continued": f"round{number - 1}"}]}
         row = round_.history_row(summary, results, True, totals)
         self.assertIn(f"| round {number - 1}, going on from its training state", row)
-        self.assertIn("| CPU, 2 thread(s) (test), OpenBLAS kernels SkylakeX, malloc tcmalloc; other processes took 37 % "
+        self.assertIn("| CPU, 2 thread(s) (test, bf16), OpenBLAS kernels SkylakeX, malloc tcmalloc; other processes took 37 % "
                       "of the machine's CPU time beside it | 120 min |", row)
         self.assertTrue(row.endswith(f"| 7.00 % (0.58x) / 9.00 % (0.90x) | adopted (round {number}) |"), row)
+        # the precision the phases ran in, as each phase recorded it (a NaN under bf16 goes on in fp32)
+        for flags, named in (((False,), "(test, fp32)"), ((True, False), "(test, bf16 and fp32)")):
+            phases = [dict(summary["phases"][0], bf16=flag) for flag in flags]
+            self.assertIn(f"| CPU, 2 thread(s) {named}, OpenBLAS", round_.history_row(
+                dict(summary, phases=phases), results, True, totals))
+        self.assertIn("| NVIDIA H200 (bf16) |", round_.history_row(
+            {k: v for k, v in summary.items() if k not in ("runtime", "othersCpuPercent")} | {"device": "NVIDIA H200"},
+            results, True, totals))
         lines = card.update(text, row, results, totals, ["2026-12-01 10:00", "10:07"], summary["device"]).split("\n")
         before = text.split("\n")
 

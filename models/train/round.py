@@ -210,7 +210,12 @@ def history_row(summary, results, adopted, totals):
         start += ", going on from its training state (weights, their average, Adam moments)"
     verdict = ("stopped unjudged" if results is None else "adopted" if adopted else "not adopted") + (
         f" (round {totals['round']})" if totals else "")
-    device = summary["device"] + (f", {summary['runtime']}" if "runtime" in summary else "")
+    device = summary["device"]
+    precisions = {p["bf16"] for p in phases if "bf16" in p}
+    if precisions:  # beside the machine's name, as the card's rows give it: "(AMD EPYC, bf16)"
+        precision = "bf16" if precisions == {True} else "fp32" if precisions == {False} else "bf16 and fp32"
+        device = device[:-1] + f", {precision})" if device.endswith(")") else f"{device} ({precision})"
+    device += f", {summary['runtime']}" if "runtime" in summary else ""
     if summary.get("othersCpuPercent") is not None:  # what explains a slow round
         device += f"; other processes took {summary['othersCpuPercent']:.0f} % of the machine's CPU time beside it"
     return (f"| {time.strftime('%Y-%m-%d')} | {start} | {crops} | {losses} | {steps} | {images:,} | "
